@@ -1,0 +1,50 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// The module graph of DESIGN.md: the engine (Tensor … Translator) never sees documents,
+// glossaries or queues, and Decoding never sees Transformer.
+let package = Package(
+    name: "PatentMT",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "pmt", targets: ["pmt"]),
+    ],
+    targets: [
+        // System libraries (Debian -dev packages installed by Scripts/setup).
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
+        .systemLibrary(name: "CPostgres", path: "Sources/CPostgres"),
+        .target(
+            name: "ICUShim",
+            path: "Sources/ICUShim",
+            linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("icudata")]
+        ),
+
+        // The engine.
+        .target(name: "Tensor", dependencies: ["CBLAS"]),
+        .target(name: "SentencePiece"),
+        .target(name: "Transformer", dependencies: ["Tensor"]),
+        .target(name: "Decoding", dependencies: ["Tensor"]),
+        .target(name: "Translator", dependencies: ["Transformer", "Decoding", "SentencePiece"]),
+
+        // Documents, terminology, queues.
+        .target(name: "Glossary", dependencies: ["CSQLite", "ICUShim"]),
+        .target(name: "PatentDocuments", dependencies: ["ICUShim"]),
+        .target(name: "Pipeline", dependencies: ["Translator", "Glossary", "PatentDocuments"]),
+        .target(name: "JobQueue", dependencies: ["CSQLite", "CPostgres", "Pipeline"]),
+
+        .executableTarget(name: "pmt", dependencies: ["Translator", "Glossary", "PatentDocuments", "Pipeline", "JobQueue", "SentencePiece"]),
+
+        .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "SentencePieceTests", dependencies: ["SentencePiece"]),
+        .testTarget(name: "TransformerTests", dependencies: ["Transformer"]),
+        .testTarget(name: "DecodingTests", dependencies: ["Decoding"]),
+        .testTarget(name: "TranslatorTests", dependencies: ["Translator"]),
+        .testTarget(name: "GlossaryTests", dependencies: ["Glossary"]),
+        .testTarget(name: "PatentDocumentsTests", dependencies: ["PatentDocuments"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
+        .testTarget(name: "JobQueueTests", dependencies: ["JobQueue"]),
+        .testTarget(name: "pmtTests", dependencies: ["pmt"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

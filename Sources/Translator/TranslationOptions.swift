@@ -1,0 +1,19 @@
+import Decoding
+
+/// What a caller may set for one translation run; search semantics are CTranslate2's.
+public struct TranslationOptions: Sendable, Equatable {
+    /// The CLI contract's beam size when neither the user nor the model's decoder.yml sets one.
+    public static let fallbackBeamSize = 4
+
+    public var search: SearchOptions
+    public var threads: Int
+    public var maxBatchTokens: Int
+
+    /// Defaults for a model: its own beam size (decoder.yml) if it names one, else 4.
+    public init(modelBeamSize: Int? = nil, threads: Int = 2, maxBatchTokens: Int = 4096) {
+        search = SearchOptions()
+        search.beamSize = modelBeamSize ?? TranslationOptions.fallbackBeamSize
+        self.threads = threads
+        self.maxBatchTokens = maxBatchTokens
+    }
+}

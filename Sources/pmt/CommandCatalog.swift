@@ -1,0 +1,152 @@
+/// Every command of the CLI contract (DESIGN.md), with its flags and help.
+enum CommandCatalog {
+    static let version = "0.1.0"
+
+    static let engineIssue = "issue #4, the inference engine"
+    static let tokenizerIssue = "issue #3, SentencePiece in Swift"
+    static let glossaryIssue = "issue #6, the terminology glossary"
+    static let queueIssue = "issue #7, the queue worker"
+    static let speedIssue = "issue #9, faster than CTranslate2"
+
+    static let dbOption = OptionSpec("--db", "DB", "the glossary's SQLite file")
+    static let queueOption = OptionSpec("--queue", "URL", "sqlite:PATH (default sqlite:pmt-queue.db) or postgres://…")
+    static let langOptions = [
+        OptionSpec("--source-lang", "L", "source language code (e.g. en)"),
+        OptionSpec("--target-lang", "L", "target language code (e.g. ko)"),
+    ]
+
+    static let translate = CommandSpec(
+        ["translate"], summary: "Translate documents or text lines into the target language.",
+        usage: "translate [FILE…] --model DIR [options]",
+        options: [
+            OptionSpec("--model", "DIR", "model folder: Marian release, Hugging Face Marian or NLLB/M2M-100"),
+            OptionSpec("--format", "F", "input format: auto (default), text, xml, jsonl"),
+            OptionSpec("-o", "PATH", "write the output here instead of stdout"),
+            OptionSpec("--beam-size", "N", "beam width (default: the model's decoder.yml, else 4)"),
+            OptionSpec("--max-length", "N", "at most N generated tokens per segment, end of sentence not counted"),
+            OptionSpec("--length-penalty", "A", "final score = sum of log-probabilities / length^A (default 1)"),
+            OptionSpec("--n-best", "N", "hypotheses per segment in jsonl output"),
+            OptionSpec("--output-format", "F", "text (default) or jsonl"),
+            OptionSpec("--glossary", "DB", "apply the approved terms of this glossary store"),
+            OptionSpec("--domain", "CODE", "glossary domain or IPC class"),
+            OptionSpec("--no-glossary", nil, "apply no glossary"),
+        ] + langOptions + [
+            OptionSpec("--threads", "N", "compute threads"),
+            OptionSpec("--max-batch-tokens", "N", "token budget of one batch"),
+            OptionSpec("--progress", nil, "show progress on stderr even when it is not a terminal"),
+            OptionSpec("--no-progress", nil, "never show progress"),
+        ],
+        positionals: 0...Int.max,
+        details: "With no FILE, reads text lines from stdin and writes one line per input line.",
+        pendingIssue: engineIssue)
+
+    static let tokenize = CommandSpec(
+        ["tokenize"], summary: "Cut stdin lines into SentencePiece pieces (or ids), one output line per input line.",
+        usage: "tokenize --spm FILE [--ids] [--decode]",
+        options: [
+            OptionSpec("--spm", "FILE", "the SentencePiece .model/.spm file"),
+            OptionSpec("--ids", nil, "write ids instead of pieces (with --decode: read ids)"),
+            OptionSpec("--decode", nil, "read pieces (or ids) and write text"),
+        ],
+        pendingIssue: tokenizerIssue)
+
+    static let modelInfo = CommandSpec(
+        ["model", "info"], summary: "Describe a model folder: layout, architecture, vocabularies.",
+        usage: "model info DIR", positionals: 1...1, pendingIssue: engineIssue)
+    static let modelVerify = CommandSpec(
+        ["model", "verify"], summary: "Check every file, tensor, shape and vocabulary of a model folder.",
+        usage: "model verify DIR", positionals: 1...1, pendingIssue: engineIssue)
+    static let modelFetch = CommandSpec(
+        ["model", "fetch"], summary: "Download a published model into a folder (needs a network).",
+        usage: "model fetch NAME --to DIR",
+        options: [OptionSpec("--to", "DIR", "destination folder")],
+        positionals: 1...1, pendingIssue: engineIssue)
+
+    static func glossary(_ verb: String, _ summary: String, usage: String, options: [OptionSpec] = [], positionals: ClosedRange<Int> = 0...0) -> CommandSpec {
+        CommandSpec(["glossary", verb], summary: summary, usage: "glossary \(verb) --db DB \(usage)",
+                    options: [dbOption] + options, positionals: positionals, pendingIssue: glossaryIssue)
+    }
+
+    static let glossaryCommands: [CommandSpec] = [
+        glossary("init", "Create or migrate a glossary store.", usage: ""),
+        glossary("add", "Add an entry.", usage: "SOURCE TARGET [options]",
+                 options: langOptions + [
+                    OptionSpec("--domain", "CODE", "domain or IPC scope"),
+                    OptionSpec("--status", "S", "proposed, approved, deprecated or forbidden"),
+                    OptionSpec("--case-sensitive", nil, "match the source term's case exactly"),
+                    OptionSpec("--note", "TEXT", "maintainer's note"),
+                    OptionSpec("--authority", "TEXT", "where the rendering comes from"),
+                 ], positionals: 2...2),
+        glossary("edit", "Change an entry.", usage: "ID [options]",
+                 options: [OptionSpec("--target", "TEXT", "new target term"),
+                           OptionSpec("--status", "S", "new status"),
+                           OptionSpec("--note", "TEXT", "new note")], positionals: 1...1),
+        glossary("remove", "Retire an entry.", usage: "ID", positionals: 1...1),
+        glossary("list", "List entries.", usage: "[options]", options: langOptions + [OptionSpec("--domain", "CODE", "only this scope")]),
+        glossary("search", "Full-text search over terms.", usage: "QUERY", positionals: 1...1),
+        glossary("import", "Import TSV, CSV or TBX files (or a folder of them).", usage: "FILE|DIR", options: langOptions, positionals: 1...1),
+        glossary("export", "Export the store.", usage: "--format tsv|csv|tbx [-o FILE]",
+                 options: [OptionSpec("--format", "F", "tsv, csv or tbx"), OptionSpec("-o", "FILE", "output file")]),
+        glossary("lint", "Find duplicates, conflicts, overlaps and bad entries.", usage: ""),
+        glossary("history", "Show the change history.", usage: "[ID]", positionals: 0...1),
+        glossary("stats", "Count entries by pair, scope and status.", usage: ""),
+    ]
+
+    static func queue(_ verb: String, _ summary: String, usage: String, options: [OptionSpec] = [], positionals: ClosedRange<Int> = 0...0) -> CommandSpec {
+        CommandSpec(["queue", verb], summary: summary, usage: "queue \(verb) [--queue URL] \(usage)",
+                    options: [queueOption] + options, positionals: positionals, pendingIssue: queueIssue)
+    }
+
+    static let queueCommands: [CommandSpec] = [
+        queue("enqueue", "Add filings (files or folders) to the queue.", usage: "FILE|DIR…",
+              options: [OptionSpec("--model", "DIR", "model folder"), OptionSpec("--glossary", "DB", "glossary store"),
+                        OptionSpec("--domain", "CODE", "glossary domain"), OptionSpec("--priority", "N", "higher runs first")],
+              positionals: 1...Int.max),
+        queue("status", "Count jobs by state.", usage: ""),
+        queue("list", "List jobs.", usage: "[--state S]", options: [OptionSpec("--state", "S", "queued, running, succeeded, failed-retrying or dead")]),
+        queue("retry", "Put dead or failed jobs back in the queue.", usage: "ID…", positionals: 1...Int.max),
+        queue("dead", "List dead jobs with their last error.", usage: ""),
+    ]
+
+    static let worker = CommandSpec(
+        ["worker"], summary: "Translate queued filings until stopped (SIGTERM/SIGINT stop it gracefully).",
+        usage: "worker --queue URL --model DIR --out DIR [--concurrency N] [--inbox DIR]",
+        options: [queueOption, OptionSpec("--model", "DIR", "model folder"), OptionSpec("--out", "DIR", "output folder"),
+                  OptionSpec("--concurrency", "N", "documents translated at once"), OptionSpec("--inbox", "DIR", "watch this folder and enqueue what arrives")],
+        pendingIssue: queueIssue)
+
+    static let bench = CommandSpec(
+        ["bench"], summary: "Measure translation speed on a file of sentences.",
+        usage: "bench --model DIR --input FILE [--beam-size N] [--threads N]",
+        options: [OptionSpec("--model", "DIR", "model folder"), OptionSpec("--input", "FILE", "one sentence per line"),
+                  OptionSpec("--beam-size", "N", "beam width"), OptionSpec("--threads", "N", "compute threads")],
+        pendingIssue: speedIssue)
+
+    /// Groups that take a sub-command, in help order.
+    static let groups: [(name: String, summary: String, commands: [CommandSpec])] = [
+        ("model", "inspect, verify or fetch model folders", [modelInfo, modelVerify, modelFetch]),
+        ("glossary", "maintain the terminology store", glossaryCommands),
+        ("queue", "enqueue and inspect translation jobs", queueCommands),
+    ]
+
+    static let topLevel: [CommandSpec] = [translate, tokenize, worker, bench]
+
+    static var helpText: String {
+        var text = """
+        usage: pmt COMMAND [options]
+
+        PatentMT: patent filings translated into Korean on the CPU.
+
+        commands:
+
+        """
+        var rows = topLevel.map { ($0.name, $0.summary) }
+        rows.insert(contentsOf: groups.map { ("\($0.name) \($0.commands.map { $0.path[1] }.joined(separator: "|"))", $0.summary) }, at: 2)
+        let width = rows.map(\.0.count).max() ?? 0
+        for (name, summary) in rows {
+            text += "  " + name + String(repeating: " ", count: width - name.count + 2) + summary + "\n"
+        }
+        text += "\n  pmt COMMAND --help    details of one command\n  pmt --version         the version\n"
+        return text
+    }
+}

@@ -1,0 +1,10 @@
+/// Runs a parsed command. Commands whose issue is not done say so and exit 1: they never
+/// pretend to have done work.
+enum CommandRunner {
+    static func run(_ command: CommandSpec, _ arguments: ParsedArguments) throws {
+        if let issue = command.pendingIssue {
+            throw CLIError.notImplemented(command: command.name, issue: issue)
+        }
+        throw CLIError.failure("\(command.name): no handler")
+    }
+}
