@@ -33,7 +33,7 @@ public final class ICUBreakIterator {
         var out: OpaquePointer?
         let status = pmt_break_open(code, locale, &out)
         guard icuSucceeded(status), let out else {
-            throw ICUError.failed(operation: "open \(kind) break iterator for locale \(locale)", status: status)
+            throw ICUError.failed(operation: "open \(kind) break iterator for \(locale)", status: status)
         }
         self.init(handle: out)
     }
@@ -75,7 +75,9 @@ public final class ICUBreakIterator {
             throw ICUError.failed(operation: "read compiled break rules", status: status)
         }
         var bytes = [UInt8](repeating: 0, count: Int(size))
-        _ = bytes.withUnsafeMutableBufferPointer { pmt_break_binary_rules(handle, $0.baseAddress, size, &status) }
+        _ = bytes.withUnsafeMutableBufferPointer {
+            pmt_break_binary_rules(handle, $0.baseAddress, size, &status)
+        }
         guard icuSucceeded(status) else {
             throw ICUError.failed(operation: "read compiled break rules", status: status)
         }
@@ -90,7 +92,9 @@ public final class ICUBreakIterator {
     /// The pieces of `text` between consecutive boundaries.
     public func segments(in text: String) throws -> [Segment] {
         let marks = try scan(text)
-        return zip(marks, marks.dropFirst()).map { Segment(range: $0.index..<$1.index, ruleStatus: $1.status) }
+        return zip(marks, marks.dropFirst()).map {
+            Segment(range: $0.index..<$1.index, ruleStatus: $1.status)
+        }
     }
 
     /// Boundaries with the rule status that produced each (the first has status 0).

@@ -4,8 +4,8 @@ import ICUShim
 public enum ICUError: Error, CustomStringConvertible, Sendable, Equatable {
     /// An ICU call failed; `status` is ICU's `UErrorCode`.
     case failed(operation: String, status: Int32)
-    /// Custom break rules did not compile: 1-based `line`, `offset` within that line, and
-    /// the rule text just before and after the point where ICU stopped.
+    /// Custom break rules did not compile: 1-based `line` and `offset` (column) where ICU
+    /// stopped, and the rule text just before and after that point.
     case invalidRules(line: Int, offset: Int, status: Int32, before: String, after: String)
     /// ICU measures text in `Int32` UTF-16 units.
     case textTooLong(operation: String, utf16Count: Int)

@@ -18,35 +18,34 @@ public enum PatentSentenceRules {
     /// The rule source with another abbreviation list; each entry ends with its period and
     /// may hold inner periods or spaces ("U.S.", "et al.").
     public static func rules(abbreviations: [String]) -> String {
-        guard !abbreviations.isEmpty else { return uax29 + claimNumbers(abbreviationDot: nil) }
         let literals = abbreviations.map { abbreviation -> String in
             precondition(abbreviation.count > 1 && abbreviation.hasSuffix("."),
                          "abbreviation \"\(abbreviation)\" must end with a period")
             precondition(!abbreviation.contains("\\"), "abbreviation \"\(abbreviation)\" holds a backslash")
             // The final period is matched by the rules as $ATerm; '' is ICU's escaped quote.
-            let body = String(abbreviation.dropLast().flatMap { $0 == "'" ? ["'", "'"] : [$0] })
-            return "'\(body)'"
+            return "'" + String(abbreviation.dropLast().flatMap { $0 == "'" ? ["'", "'"] : [$0] }) + "'"
         }
-        return uax29 + """
+        var rules = uax29
+        if !literals.isEmpty {
+            rules += """
 
-            # Patent abbreviations (the period that follows is matched separately).
-            $Abbrev = (\(literals.joined(separator: " | ")));
-            $AbbrevDot = $Abbrev $ATermEx $CloseEx* $SpEx*;
+                # Patent abbreviations (the period that follows is matched separately).
+                $Abbrev = (\(literals.joined(separator: " | ")));
+                $AbbrevDot = $Abbrev $ATermEx $CloseEx* $SpEx*;
 
-            # Mid-sentence: a word end, spaces or brackets, abbreviations, then the next word.
-            # Starting on $Plain keeps a real sentence end (which ends on a space or closer)
-            # from chaining in, and the required space keeps "CONFIG." from matching.
-            $Plain $Ign ($SpEx | $CloseEx)+ $AbbrevDot+ $Plain;
-            # Sentence-initial ("E.g. The", "FIG. 2 shows"): ^ allows a start only where a
-            # sentence starts.
-            ^$AbbrevDot+ $Plain;
+                # Mid-sentence: a word end, spaces or brackets, abbreviations, then the next word.
+                # Starting on $Plain keeps a real sentence end (which ends on a space or closer)
+                # from chaining in, and the required space keeps "CONFIG." from matching.
+                $Plain $Ign ($SpEx | $CloseEx)+ $AbbrevDot+ $Plain;
+                # Sentence-initial ("E.g. The", "FIG. 2 shows"): ^ allows a start only where a
+                # sentence starts.
+                ^$AbbrevDot+ $Plain;
 
-            """ + claimNumbers(abbreviationDot: "$AbbrevDot*")
-    }
-
-    /// "1. A device": a number and period opening a sentence is a claim or list number.
-    private static func claimNumbers(abbreviationDot: String?) -> String {
-        "^$NumericEx+ $ATermEx $CloseEx* $SpEx* \(abbreviationDot ?? "") $Plain;\n"
+                """
+        }
+        // "1. A device": a number and period opening a sentence is a claim or list number.
+        rules += "^$NumericEx+ $ATermEx $CloseEx* $SpEx* \(literals.isEmpty ? "" : "$AbbrevDot* ")$Plain;\n"
+        return rules
     }
 
     /// UAX #29 sentence boundaries. ICU applies the longest match; with !!chain a match may

@@ -18,7 +18,9 @@ public enum UnicodeNormalization {
         case .nfkc: PMT_NFKC
         case .nfkcCasefold: PMT_NFKC_CASEFOLD
         }
-        return try transform(text, operation: "normalize to \(form)") { pmt_normalize(code, $0, $1, $2, $3, $4) }
+        return try transform(text, operation: "normalize to \(form)") {
+            pmt_normalize(code, $0, $1, $2, $3, $4)
+        }
     }
 
     public static func nfc(_ text: String) throws -> String { try normalize(text, to: .nfc) }
@@ -29,11 +31,13 @@ public enum UnicodeNormalization {
         try transform(text, operation: "fold case") { pmt_fold_case($0, $1, $2, $3, $4) }
     }
 
+    /// (source, length, destination, capacity, status) -> full result length, as in ICUShim.
+    private typealias Transform = (
+        UnsafePointer<UInt16>, Int32, UnsafeMutablePointer<UInt16>?, Int32, UnsafeMutablePointer<Int32>
+    ) -> Int32
+
     /// Runs an ICU string transform, growing the output buffer when ICU says it is too small.
-    private static func transform(
-        _ text: String, operation: String,
-        _ call: (UnsafePointer<UInt16>, Int32, UnsafeMutablePointer<UInt16>?, Int32, UnsafeMutablePointer<Int32>) -> Int32
-    ) throws -> String {
+    private static func transform(_ text: String, operation: String, _ call: Transform) throws -> String {
         if text.isEmpty { return "" }  // ICU rejects a NULL source even with length 0
         return try withICUText(text, operation: operation) { source, length in
             var capacity = Int(length) + 16  // most results are about as long as the input
@@ -41,14 +45,17 @@ public enum UnicodeNormalization {
                 var status: Int32 = 0
                 var needed: Int32 = 0
                 let output = [UInt16](unsafeUninitializedCapacity: capacity) { buffer, count in
-                    needed = call(source.baseAddress!, length, buffer.baseAddress, Int32(clamping: buffer.count), &status)
-                    count = icuSucceeded(status) ? Int(needed) : 0
+                    let room = Int32(clamping: buffer.count)
+                    needed = call(source.baseAddress!, length, buffer.baseAddress, room, &status)
+                    count = icuSucceeded(status) ? min(Int(needed), buffer.count) : 0
                 }
                 if status == pmt_buffer_overflow_status(), Int(needed) > capacity {
                     capacity = Int(needed)
                     continue
                 }
-                guard icuSucceeded(status) else { throw ICUError.failed(operation: operation, status: status) }
+                guard icuSucceeded(status) else {
+                    throw ICUError.failed(operation: operation, status: status)
+                }
                 return String(decoding: output, as: UTF16.self)
             }
         }

@@ -38,7 +38,7 @@ extern "C" {
 // An open break iterator; it owns a private copy of its text (and of binary rules).
 typedef struct pmt_break pmt_break;
 
-// Where ubrk_openRules stopped: 1-based line, offset within that line, and up to 15 UTF-16
+// Where ubrk_openRules stopped: 1-based line and column (offset), and up to 15 UTF-16
 // units of context either side (NUL-terminated).
 typedef struct pmt_parse_error {
     int32_t line;
