@@ -48,7 +48,7 @@ enum CommandCatalog {
             OptionSpec("--ids", nil, "write ids instead of pieces (with --decode: read ids)"),
             OptionSpec("--decode", nil, "read pieces (or ids) and write text"),
         ],
-        pendingIssue: tokenizerIssue)
+        details: "Pieces or ids are separated by single spaces; an empty input line gives an empty output line.")
 
     static let modelInfo = CommandSpec(
         ["model", "info"], summary: "Describe a model folder: layout, architecture, vocabularies.",

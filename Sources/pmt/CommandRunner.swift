@@ -2,6 +2,10 @@
 /// pretend to have done work.
 enum CommandRunner {
     static func run(_ command: CommandSpec, _ arguments: ParsedArguments) throws {
+        switch command.path {
+        case ["tokenize"]: return try TokenizeCommand.run(arguments)
+        default: break
+        }
         if let issue = command.pendingIssue {
             throw CLIError.notImplemented(command: command.name, issue: issue)
         }

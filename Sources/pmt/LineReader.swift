@@ -1,0 +1,41 @@
+import Foundation
+
+/// Reads a file handle in large chunks and hands out lines as byte slices (no trailing
+/// "\n"; a final line without one still counts). Bytes are passed on as they are: invalid
+/// UTF-8 is the tokenizer's business, not the reader's.
+enum LineReader {
+    static func forEachLine(of handle: FileHandle, _ body: (ArraySlice<UInt8>) throws -> Void) throws {
+        var pending: [UInt8] = []
+        while true {
+            let chunk = handle.readData(ofLength: 1 << 20)
+            if chunk.isEmpty { break }
+            pending.append(contentsOf: chunk)
+            var start = pending.startIndex
+            while let newline = pending[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                try body(pending[start..<newline])
+                start = newline + 1
+            }
+            pending.removeSubrange(..<start)
+        }
+        if !pending.isEmpty { try body(pending[...]) }
+    }
+}
+
+/// Buffered stdout for results; written in large blocks.
+final class OutputBuffer {
+    private var bytes: [UInt8] = []
+
+    init() { bytes.reserveCapacity(1 << 20) }
+
+    func append(_ text: String) { bytes.append(contentsOf: text.utf8); flushIfLarge() }
+    func append(bytes more: [UInt8]) { bytes.append(contentsOf: more); flushIfLarge() }
+    func append(byte: UInt8) { bytes.append(byte) }
+
+    private func flushIfLarge() { if bytes.count >= 1 << 20 { flush() } }
+
+    func flush() {
+        guard !bytes.isEmpty else { return }
+        FileHandle.standardOutput.write(Data(bytes))
+        bytes.removeAll(keepingCapacity: true)
+    }
+}
