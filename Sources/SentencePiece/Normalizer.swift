@@ -50,81 +50,96 @@ struct Normalizer: Sendable {
         }
     }
 
+    /// Where one normalization step's output comes from.
+    private enum Source {
+        case input(Range<Int>)
+        case pool(Range<Int>)
+        case replacement
+    }
+
+    /// One step at `position`: user-defined symbol, else the longest charsmap rule, else
+    /// one character (U+FFFD for an invalid byte). Returns the output's source and the
+    /// number of input bytes consumed.
+    @inline(__always)
+    private func step(_ b: UnsafeBufferPointer<UInt8>, _ position: Int, _ pool: UnsafeBufferPointer<UInt8>) -> (Source, Int) {
+        let end = b.count
+        let user = userSymbolLength(b, from: position, to: end)
+        if user > 0 { return (.input(position..<(position + user)), user) }
+        if let trie, let match = trie.longestPrefix(b, from: position, to: end) {
+            let from = min(match.value, pool.count)
+            var stop = from
+            while stop < pool.count && pool[stop] != 0 { stop += 1 }
+            return (.pool(from..<stop), match.length)
+        }
+        let (length, valid) = UTF8Scan.decode(b, at: position, end: end)
+        return (valid ? .input(position..<(position + length)) : .replacement, length)
+    }
+
     /// Normalizes `input`; the result is what the model's segmentation runs on.
     func normalize(_ input: [UInt8]) -> [UInt8] {
         input.withUnsafeBufferPointer { normalize($0) }
     }
 
     func normalize(_ b: UnsafeBufferPointer<UInt8>) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(b.count * 3 / 2 + 8)
+        replacements.withUnsafeBufferPointer { pool in
+            UTF8Scan.replacementCharacter.withUnsafeBufferPointer { replacement in
+                normalize(b, pool, replacement)
+            }
+        }
+    }
+
+    private func normalize(_ b: UnsafeBufferPointer<UInt8>, _ pool: UnsafeBufferPointer<UInt8>, _ replacement: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         let end = b.count
         var position = 0
-        replacements.withUnsafeBufferPointer { pool in
-            // One normalization step at `position`: the bytes it produces and the bytes it consumes.
-            func step(_ emit: (UnsafeBufferPointer<UInt8>) -> Void) -> Int {
-                let user = userSymbolLength(b, from: position, to: end)
-                if user > 0 {
-                    emit(UnsafeBufferPointer(rebasing: b[position..<(position + user)]))
-                    return user
-                }
-                if let trie, let match = trie.longestPrefix(b, from: position, to: end) {
-                    var stop = match.value
-                    while stop < pool.count && pool[stop] != 0 { stop += 1 }
-                    emit(UnsafeBufferPointer(rebasing: pool[min(match.value, pool.count)..<stop]))
-                    return match.length
-                }
-                let (length, valid) = UTF8Scan.decode(b, at: position, end: end)
-                if valid {
-                    emit(UnsafeBufferPointer(rebasing: b[position..<(position + length)]))
-                } else {
-                    UTF8Scan.replacementCharacter.withUnsafeBufferPointer { emit($0) }
-                }
-                return length
+        @inline(__always) func bytes(_ source: Source) -> UnsafeBufferPointer<UInt8> {
+            switch source {
+            case .input(let r): return UnsafeBufferPointer(rebasing: b[r])
+            case .pool(let r): return UnsafeBufferPointer(rebasing: pool[r])
+            case .replacement: return replacement
             }
-
-            if spec.removeExtraWhitespaces {
-                // Leading whitespace: steps whose output is exactly one space.
-                while position < end {
-                    var isSpace = false
-                    let saved = position
-                    let consumed = step { isSpace = $0.count == 1 && $0[0] == 0x20 }
-                    if !isSpace { position = saved; break }
-                    position += consumed
-                }
-            }
-            guard position < end else { return }
-
-            let escape = spec.escapeWhitespaces
-            func addSpace() {
-                if escape { out.append(contentsOf: Normalizer.spaceSymbol) } else { out.append(0x20) }
-            }
-            if !treatWhitespaceAsSuffix && spec.addDummyPrefix { addSpace() }
-
-            var previousWasSpace = spec.removeExtraWhitespaces
-            while position < end {
-                let consumed = step { piece in
-                    var k = 0
-                    if previousWasSpace { while k < piece.count && piece[k] == 0x20 { k += 1 } }
-                    guard k < piece.count else { return }
-                    while k < piece.count {
-                        if escape && piece[k] == 0x20 { out.append(contentsOf: Normalizer.spaceSymbol) } else { out.append(piece[k]) }
-                        k += 1
-                    }
-                    previousWasSpace = piece[piece.count - 1] == 0x20
-                }
-                position += consumed
-                if !spec.removeExtraWhitespaces { previousWasSpace = false }
-            }
-
-            if spec.removeExtraWhitespaces {
-                let space: [UInt8] = escape ? Normalizer.spaceSymbol : [0x20]
-                while out.count >= space.count && Array(out[(out.count - space.count)...]) == space {
-                    out.removeLast(space.count)
-                }
-            }
-            if treatWhitespaceAsSuffix && spec.addDummyPrefix { addSpace() }
         }
+        let removeExtra = spec.removeExtraWhitespaces
+        if removeExtra {
+            // Leading whitespace: steps whose output is exactly one space.
+            while position < end {
+                let (source, consumed) = step(b, position, pool)
+                let piece = bytes(source)
+                guard piece.count == 1 && piece[0] == 0x20 else { break }
+                position += consumed
+            }
+        }
+        guard position < end else { return [] }
+
+        var out: [UInt8] = []
+        out.reserveCapacity((end - position) * 3 / 2 + 8)
+        let escape = spec.escapeWhitespaces
+        let space: [UInt8] = escape ? Normalizer.spaceSymbol : [0x20]
+        if !treatWhitespaceAsSuffix && spec.addDummyPrefix { out.append(contentsOf: space) }
+
+        var previousWasSpace = removeExtra
+        while position < end {
+            let (source, consumed) = step(b, position, pool)
+            let piece = bytes(source)
+            var k = 0
+            if previousWasSpace { while k < piece.count && piece[k] == 0x20 { k += 1 } }
+            if k < piece.count {
+                while k < piece.count {
+                    let byte = piece[k]
+                    if escape && byte == 0x20 { out.append(contentsOf: Normalizer.spaceSymbol) } else { out.append(byte) }
+                    k += 1
+                }
+                previousWasSpace = piece[piece.count - 1] == 0x20
+            }
+            position += consumed
+            if !removeExtra { previousWasSpace = false }
+        }
+
+        if removeExtra {
+            while out.count >= space.count && out[(out.count - space.count)...].elementsEqual(space) {
+                out.removeLast(space.count)
+            }
+        }
+        if treatWhitespaceAsSuffix && spec.addDummyPrefix { out.append(contentsOf: space) }
         return out
     }
 }

@@ -72,19 +72,38 @@ public final class SentencePieceProcessor: Sendable {
 
     public func encode(_ text: [UInt8]) -> [Token] {
         let normalized = normalizer.normalize(text)
-        return normalized.withUnsafeBufferPointer { buffer -> [Token] in
-            let segments: [(Range<Int>, Int)]
-            switch model.trainer.modelType {
-            case .unigram: segments = UnigramSegmenter(vocabulary: vocabulary).segment(buffer)
-            case .bpe: segments = BPESegmenter(vocabulary: vocabulary, normalizer: normalizer).segment(buffer)
-            case .word: segments = wordSegments(buffer)
-            case .character: segments = characterSegments(buffer)
-            }
-            return tokens(buffer, segments)
+        return normalized.withUnsafeBufferPointer { tokens($0, segments($0)) }
+    }
+
+    private func segments(_ buffer: UnsafeBufferPointer<UInt8>) -> [(Range<Int>, Int)] {
+        switch model.trainer.modelType {
+        case .unigram: return UnigramSegmenter(vocabulary: vocabulary).segment(buffer)
+        case .bpe: return BPESegmenter(vocabulary: vocabulary, normalizer: normalizer).segment(buffer)
+        case .word: return wordSegments(buffer)
+        case .character: return characterSegments(buffer)
         }
     }
 
-    public func encodeIDs(_ text: String) -> [Int] { encode(text).map(\.id) }
+    /// Ids only: the same as `encode(_:).map(\.id)` without building piece strings.
+    public func encodeIDs(_ text: [UInt8]) -> [Int] {
+        let normalized = normalizer.normalize(text)
+        return normalized.withUnsafeBufferPointer { buffer in
+            var ids: [Int] = []
+            var previousUnknown = false
+            for (range, id) in segments(buffer) {
+                let unknown = vocabulary.types[id] == .unknown
+                if unknown, let byteIDs = vocabulary.byteIDs {
+                    for byte in buffer[range] { ids.append(byteIDs[Int(byte)]) }
+                } else if !(unknown && previousUnknown) {
+                    ids.append(id)
+                }
+                previousUnknown = unknown
+            }
+            return ids
+        }
+    }
+
+    public func encodeIDs(_ text: String) -> [Int] { encodeIDs(Array(text.utf8)) }
     public func encodePieces(_ text: String) -> [String] { encode(text).map(\.pieceString) }
 
     /// Unknown runs merge into one piece; with byte fallback they become byte pieces.
@@ -96,13 +115,15 @@ public final class SentencePieceProcessor: Sendable {
             let unknown = vocabulary.types[id] == .unknown
             if unknown, let byteIDs = vocabulary.byteIDs {
                 for byte in text[range] {
-                    result.append(Token(id: byteIDs[Int(byte)], piece: Array(String(format: "<0x%02X>", byte).utf8)))
+                    let id = byteIDs[Int(byte)]
+                    result.append(Token(id: id, piece: vocabulary.pieces[id].bytes))
                 }
             } else if unknown && previousUnknown {
                 let last = result.removeLast()
                 result.append(Token(id: last.id, piece: last.piece + Array(text[range])))
             } else {
-                result.append(Token(id: id, piece: Array(text[range])))
+                // Known pieces share the vocabulary's bytes; only unknown text is copied.
+                result.append(Token(id: id, piece: unknown ? Array(text[range]) : vocabulary.pieces[id].bytes))
             }
             previousUnknown = unknown
         }

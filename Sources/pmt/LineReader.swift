@@ -21,19 +21,38 @@ enum LineReader {
     }
 }
 
-/// Buffered stdout for results; written in large blocks.
-final class OutputBuffer {
+/// Buffered stdout for results; written in large blocks. A value type, so appends in hot
+/// loops need no dynamic exclusivity checks.
+struct OutputBuffer {
     private var bytes: [UInt8] = []
 
     init() { bytes.reserveCapacity(1 << 20) }
 
-    func append(_ text: String) { bytes.append(contentsOf: text.utf8); flushIfLarge() }
-    func append(bytes more: [UInt8]) { bytes.append(contentsOf: more); flushIfLarge() }
-    func append(byte: UInt8) { bytes.append(byte) }
+    mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8); flushIfLarge() }
+    mutating func append(bytes more: [UInt8]) { bytes.append(contentsOf: more); flushIfLarge() }
+    mutating func append(byte: UInt8) { bytes.append(byte) }
 
-    private func flushIfLarge() { if bytes.count >= 1 << 20 { flush() } }
+    /// A non-negative integer in decimal, without a String in between.
+    mutating func append(decimal value: Int) {
+        precondition(value >= 0)
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var rest = value
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[count] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+                count += 1
+            } while rest > 0
+            for k in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[k]) }
+        }
+        flushIfLarge()
+    }
 
-    func flush() {
+    private mutating func flushIfLarge() { if bytes.count >= 1 << 20 { flush() } }
+
+    mutating func flush() {
         guard !bytes.isEmpty else { return }
         FileHandle.standardOutput.write(Data(bytes))
         bytes.removeAll(keepingCapacity: true)

@@ -14,7 +14,7 @@ enum TokenizeCommand {
         }
         let ids = arguments.has("--ids")
         let decode = arguments.has("--decode")
-        let output = OutputBuffer()
+        var output = OutputBuffer()
         var lineNumber = 0
         try LineReader.forEachLine(of: FileHandle.standardInput) { line in
             lineNumber += 1
@@ -37,11 +37,15 @@ enum TokenizeCommand {
                 } else {
                     output.append(processor.decode(pieces: words.map { String(decoding: $0, as: UTF8.self) }))
                 }
-            } else {
-                let tokens = processor.encode(Array(line))
-                for (k, token) in tokens.enumerated() {
+            } else if ids {
+                for (k, id) in processor.encodeIDs(Array(line)).enumerated() {
                     if k > 0 { output.append(byte: UInt8(ascii: " ")) }
-                    if ids { output.append(String(token.id)) } else { output.append(bytes: token.piece) }
+                    output.append(decimal: id)
+                }
+            } else {
+                for (k, token) in processor.encode(Array(line)).enumerated() {
+                    if k > 0 { output.append(byte: UInt8(ascii: " ")) }
+                    output.append(bytes: token.piece)
                 }
             }
             output.append(byte: UInt8(ascii: "\n"))
