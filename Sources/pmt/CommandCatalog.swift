@@ -42,11 +42,12 @@ enum CommandCatalog {
 
     static let tokenize = CommandSpec(
         ["tokenize"], summary: "Cut stdin lines into SentencePiece pieces (or ids), one output line per input line.",
-        usage: "tokenize --spm FILE [--ids] [--decode]",
+        usage: "tokenize --spm FILE [--ids] [--decode] [--threads N]",
         options: [
             OptionSpec("--spm", "FILE", "the SentencePiece .model/.spm file"),
             OptionSpec("--ids", nil, "write ids instead of pieces (with --decode: read ids)"),
             OptionSpec("--decode", nil, "read pieces (or ids) and write text"),
+            OptionSpec("--threads", "N", "encoding threads (default: the available cores)"),
         ],
         details: "Pieces or ids are separated by single spaces; an empty input line gives an empty output line.")
 

@@ -25,8 +25,15 @@ enum LineReader {
 /// loops need no dynamic exclusivity checks.
 struct OutputBuffer {
     private var bytes: [UInt8] = []
+    /// Collects only (for output assembled on worker threads); `flush` is never automatic.
+    private let unbuffered: Bool
 
-    init() { bytes.reserveCapacity(1 << 20) }
+    init(unbuffered: Bool = false) {
+        self.unbuffered = unbuffered
+        if !unbuffered { bytes.reserveCapacity(1 << 20) }
+    }
+
+    var contents: [UInt8] { bytes }
 
     mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8); flushIfLarge() }
     mutating func append(bytes more: [UInt8]) { bytes.append(contentsOf: more); flushIfLarge() }
@@ -50,7 +57,7 @@ struct OutputBuffer {
         flushIfLarge()
     }
 
-    private mutating func flushIfLarge() { if bytes.count >= 1 << 20 { flush() } }
+    private mutating func flushIfLarge() { if !unbuffered && bytes.count >= 1 << 20 { flush() } }
 
     mutating func flush() {
         guard !bytes.isEmpty else { return }
