@@ -150,13 +150,14 @@ struct PairHeap {
 
     mutating func push(_ value: Pair) {
         items.append(value)
-        siftUp(hole: items.count - 1, value: value)
+        items.withUnsafeMutableBufferPointer { Self.siftUp($0, hole: $0.count - 1, value: value) }
     }
 
-    private mutating func siftUp(hole start: Int, value: Pair) {
+    @inline(__always)
+    private static func siftUp(_ items: UnsafeMutableBufferPointer<Pair>, hole start: Int, value: Pair) {
         var hole = start
         var parent = (hole - 1) / 2
-        while hole > 0 && Self.less(items[parent], value) {
+        while hole > 0 && less(items[parent], value) {
             items[hole] = items[parent]
             hole = parent
             parent = (hole - 1) / 2
@@ -165,25 +166,27 @@ struct PairHeap {
     }
 
     mutating func pop() -> Pair? {
-        guard let first = items.first else { return nil }
-        let last = items.removeLast()
-        guard !items.isEmpty else { return first }
-        // libstdc++ __adjust_heap: move the hole down to a leaf, then sift `last` up.
-        let length = items.count
-        var hole = 0
-        var child = 0
-        while child < (length - 1) / 2 {
-            child = 2 * (child + 1)
-            if Self.less(items[child], items[child - 1]) { child -= 1 }
-            items[hole] = items[child]
-            hole = child
+        guard let last = items.popLast() else { return nil }
+        guard !items.isEmpty else { return last }
+        return items.withUnsafeMutableBufferPointer { items in
+            let first = items[0]
+            // libstdc++ __adjust_heap: move the hole down to a leaf, then sift `last` up.
+            let length = items.count
+            var hole = 0
+            var child = 0
+            while child < (length - 1) / 2 {
+                child = 2 * (child + 1)
+                if Self.less(items[child], items[child - 1]) { child -= 1 }
+                items[hole] = items[child]
+                hole = child
+            }
+            if length & 1 == 0 && child == (length - 2) / 2 {
+                child = 2 * (child + 1)
+                items[hole] = items[child - 1]
+                hole = child - 1
+            }
+            Self.siftUp(items, hole: hole, value: last)
+            return first
         }
-        if length & 1 == 0 && child == (length - 2) / 2 {
-            child = 2 * (child + 1)
-            items[hole] = items[child - 1]
-            hole = child - 1
-        }
-        siftUp(hole: hole, value: last)
-        return first
     }
 }

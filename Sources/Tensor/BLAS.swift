@@ -57,3 +57,25 @@ extension Tensor {
         return result
     }
 }
+
+extension BLAS {
+    /// C = alpha · A · op(B) + beta · C over strided row-major views (leading dimensions
+    /// lda, ldb, ldc), for attention over heads laid side by side in wider rows.
+    public static func gemm(
+        _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int, _ c: UnsafeMutablePointer<Float>, ldc: Int,
+        m: Int, n: Int, k: Int, transposeB: Bool, alpha: Float = 1, beta: Float = 0
+    ) {
+        guard m > 0, n > 0, k > 0 else { return }
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
+    /// y = alpha · op(A) · x + beta · y with A an [m × n] strided row-major view.
+    public static func gemv(
+        _ a: UnsafePointer<Float>, lda: Int, m: Int, n: Int, transpose: Bool,
+        _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, alpha: Float = 1, beta: Float = 0
+    ) {
+        guard m > 0, n > 0 else { return }
+        cblas_sgemv(CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), alpha, a, Int32(lda), x, 1, beta, y, 1)
+    }
+}
