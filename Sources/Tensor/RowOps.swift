@@ -74,13 +74,19 @@ public enum RowOps {
         }
     }
 
+    @inline(__always)
+    private static func maximum(_ row: UnsafeMutablePointer<Float>, _ width: Int) -> Float {
+        var result = -Float.infinity
+        for i in 0..<width { result = max(result, row[i]) }
+        return result
+    }
+
     /// Softmax of each row in place; entries at −∞ (masked) get 0.
     public static func softmax(_ x: UnsafeMutableBufferPointer<Float>, width: Int) {
         let rows = x.count / width
         for r in 0..<rows {
             let row = x.baseAddress! + r * width
-            var maximum = -Float.infinity
-            for i in 0..<width { maximum = max(maximum, row[i]) }
+            let maximum = maximum(row, width)
             var sum: Float = 0
             for i in 0..<width { let e = Foundation.exp(row[i] - maximum); row[i] = e; sum += e }
             let inverse = 1 / sum
@@ -93,8 +99,7 @@ public enum RowOps {
         let rows = x.count / width
         for r in 0..<rows {
             let row = x.baseAddress! + r * width
-            var maximum = -Float.infinity
-            for i in 0..<width { maximum = max(maximum, row[i]) }
+            let maximum = maximum(row, width)
             var sum: Float = 0
             for i in 0..<width { sum += Foundation.exp(row[i] - maximum) }
             let shift = maximum + Foundation.log(sum)
