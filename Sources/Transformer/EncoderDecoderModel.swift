@@ -21,6 +21,9 @@ public struct EncoderDecoderModel: Sendable {
     /// Pre-norm models end each stack with a layer norm.
     public let encoderFinalNorm: LayerNorm?
     public let decoderFinalNorm: LayerNorm?
+    /// A layer norm right after embedding + position, when the model has one.
+    public var encoderEmbeddingNorm: LayerNorm?
+    public var decoderEmbeddingNorm: LayerNorm?
 
     public init(modelDimension: Int, heads: Int, preNorm: Bool, embeddingScale: Float, startFromZeroEmbedding: Bool,
                 positions: Tensor, sourceEmbeddings: Tensor, targetEmbeddings: Tensor, outputProjection: Linear,
@@ -91,6 +94,7 @@ public struct EncoderDecoderModel: Sendable {
                 }
             }
         }
+        encoderEmbeddingNorm?.apply(&x)
         for layer in encoderLayers {
             x = attentionBlock(layer.selfAttention, x, rows: total) { qkv in
                 selfAttention(qkv, offsets: offsets, lengths: lengths)

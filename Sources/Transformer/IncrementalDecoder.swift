@@ -45,6 +45,7 @@ public struct IncrementalDecoder: Sendable {
                 }
             }
         }
+        model.decoderEmbeddingNorm?.apply(&x)
         for (l, layer) in model.decoderLayers.enumerated() {
             x = model.attentionBlock(layer.selfAttention, x, rows: count) { qkv in selfAttention(layer: l, qkv) }
             x = model.attentionBlock(layer.crossAttention, x, rows: count) { q in crossAttention(layer: l, q) }

@@ -8,6 +8,8 @@ public struct TranslationOptions: Sendable, Equatable {
     public var search: SearchOptions
     public var threads: Int
     public var maxBatchTokens: Int
+    /// Sentences in one batch at most (CTranslate2's max_batch_size).
+    public var maxBatchSentences = 32
 
     /// Defaults for a model: its own beam size (decoder.yml) if it names one, else 4.
     public init(modelBeamSize: Int? = nil, threads: Int = 2, maxBatchTokens: Int = 4096) {

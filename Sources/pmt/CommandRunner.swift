@@ -4,6 +4,7 @@ enum CommandRunner {
     static func run(_ command: CommandSpec, _ arguments: ParsedArguments) throws {
         switch command.path {
         case ["tokenize"]: return try TokenizeCommand.run(arguments)
+        case ["translate"]: return try TranslateCommand.run(arguments)
         default: break
         }
         if let issue = command.pendingIssue {

@@ -1,0 +1,27 @@
+/// One hypothesis for one input line: target pieces, their ids, the detokenized text and
+/// the CTranslate2-compatible score (sum of log-probabilities / length^penalty).
+public struct TranslationHypothesis: Sendable, Equatable {
+    public let text: String
+    public let tokens: [String]
+    public let ids: [Int]
+    public let score: Float
+
+    public init(text: String, tokens: [String], ids: [Int], score: Float) {
+        self.text = text
+        self.tokens = tokens
+        self.ids = ids
+        self.score = score
+    }
+}
+
+/// The hypotheses for one input line, best first (one unless n-best was asked for).
+public struct TranslationResult: Sendable, Equatable {
+    public let hypotheses: [TranslationHypothesis]
+
+    public init(hypotheses: [TranslationHypothesis]) { self.hypotheses = hypotheses }
+
+    public var best: TranslationHypothesis? { hypotheses.first }
+
+    /// An empty input line translates to an empty line with no tokens.
+    public static let empty = TranslationResult(hypotheses: [TranslationHypothesis(text: "", tokens: [], ids: [], score: 0)])
+}

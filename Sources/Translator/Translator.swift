@@ -1,0 +1,87 @@
+import Decoding
+import Foundation
+import SentencePiece
+import Tensor
+import Transformer
+
+/// The engine's front door: a model folder in, text in, text out. Loads once; each call
+/// cuts lines into pieces, batches them by length, runs the encoder and the search, and
+/// turns target pieces back into text.
+public final class Translator: Sendable {
+    public let folder: ModelFolder
+    let model: EncoderDecoderModel
+    let sourcePieces: SentencePieceProcessor
+    let targetPieces: SentencePieceProcessor
+    /// The model's own defaults (decoder.yml beam size, else 4) with CTranslate2's semantics.
+    public let defaultOptions: TranslationOptions
+
+    public init(modelDirectory: URL) throws {
+        let loaded = try ModelFolder.load(modelDirectory)
+        folder = loaded.folder
+        model = EncoderDecoderModel(loaded)
+        sourcePieces = try SentencePieceProcessor(path: loaded.sourceSentencePiece.path)
+        targetPieces = try SentencePieceProcessor(path: loaded.targetSentencePiece.path)
+        defaultOptions = TranslationOptions(modelBeamSize: loaded.beamSize)
+    }
+
+    var config: MarianConfig { folder.config }
+
+    /// Translates text lines; an empty line gives an empty result.
+    public func translate(_ lines: [String], options: TranslationOptions) throws -> [TranslationResult] {
+        let pieces = lines.map { line -> [String] in
+            line.allSatisfy(\.isWhitespace) ? [] : sourcePieces.encode(line).map(\.pieceString)
+        }
+        return try translate(pieces: pieces, options: options)
+    }
+
+    /// Translates sentences already cut into source pieces (any `>>lang<<` token included).
+    public func translate(pieces: [[String]], options: TranslationOptions) throws -> [TranslationResult] {
+        BLAS.setThreads(options.threads)
+        let unknown = folder.sourceVocabulary.id(of: "<unk>") ?? config.unknownID ?? 1
+        let ids = pieces.map { sentence -> [Int32] in
+            guard !sentence.isEmpty else { return [] }
+            return sentence.map { Int32(folder.sourceVocabulary.id(of: $0) ?? unknown) } + [Int32(config.sourceEOSID)]
+        }
+        var results = [TranslationResult](repeating: .empty, count: ids.count)
+        let live = ids.indices.filter { !ids[$0].isEmpty }
+        let maxLength = options.search.maxInputLength
+        let batches = Batcher.batches(lengths: live.map { min(ids[$0].count, maxLength) },
+                                      maxSentences: options.maxBatchSentences, maxTokens: options.maxBatchTokens)
+        for batch in batches {
+            let members = batch.map { live[$0] }
+            let sources = members.map { Array(ids[$0].prefix(min(maxLength, model.maxPositions))) }
+            let encoded = model.encode(sources)
+            var decoder = ModelStepDecoder(IncrementalDecoder(model: model, encoded: encoded))
+            let start = Int32(config.eosID)
+            let found = try search(decoder: &decoder, startTokens: members.map { _ in [start] },
+                                   endToken: Int32(config.eosID), unknownToken: config.unknownID.map(Int32.init),
+                                   options: options.search)
+            for (member, hypotheses) in zip(members, found) {
+                results[member] = TranslationResult(hypotheses: hypotheses.map(hypothesis))
+            }
+        }
+        return results
+    }
+
+    private func hypothesis(_ h: Hypothesis) -> TranslationHypothesis {
+        let tokens = h.tokens.map { folder.targetVocabulary.piece(Int($0)) ?? "<unk>" }
+        return TranslationHypothesis(text: targetPieces.decode(pieces: tokens), tokens: tokens, ids: h.tokens.map(Int.init), score: h.score)
+    }
+}
+
+/// The model's incremental decoder seen through the search's protocol.
+struct ModelStepDecoder: StepDecoder {
+    var decoder: IncrementalDecoder
+
+    init(_ decoder: IncrementalDecoder) { self.decoder = decoder }
+
+    var vocabularySize: Int { decoder.model.targetVocabularySize }
+
+    mutating func step(_ tokens: [Int32], logits: inout [Float]) throws {
+        logits = decoder.step(tokens)
+    }
+
+    mutating func reorder(_ indices: [Int]) throws {
+        decoder.reorder(indices)
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Translator
+
+/// `pmt translate` on text: stdin lines (or the lines of text files) in, one output line
+/// per input line out; `--output-format jsonl` gives tokens and scores (and n-best).
+enum TranslateCommand {
+    static func run(_ arguments: ParsedArguments) throws {
+        guard let model = arguments.value("--model") else { throw CLIError.usage("translate: --model DIR is required") }
+        let format = try arguments.choice("--format", from: ["auto", "text", "xml", "jsonl"]) ?? "auto"
+        let outputFormat = try arguments.choice("--output-format", from: ["text", "jsonl"]) ?? "text"
+        if format == "xml" || format == "jsonl" {
+            throw CLIError.notImplemented(command: "translate --format \(format)", issue: "issue #5, patent documents")
+        }
+        for file in arguments.positionals where file != "-" {
+            let lower = file.lowercased()
+            if format == "auto" && (lower.hasSuffix(".xml") || lower.hasSuffix(".jsonl")) {
+                throw CLIError.notImplemented(command: "translate \(file)", issue: "issue #5, patent documents: only plain text is translated so far")
+            }
+        }
+        let translator: Translator
+        do {
+            translator = try Translator(modelDirectory: URL(fileURLWithPath: model))
+        } catch {
+            throw CLIError.failure("translate: \(error)")
+        }
+        var options = translator.defaultOptions
+        if let beam = try arguments.integer("--beam-size", in: 1...64) { options.search.beamSize = beam }
+        if let length = try arguments.integer("--max-length", in: 1...4096) { options.search.maxDecodingLength = length }
+        if let penalty = try arguments.number("--length-penalty") { options.search.lengthPenalty = Float(penalty) }
+        if let nBest = try arguments.integer("--n-best", in: 1...64) { options.search.hypotheses = nBest }
+        if let threads = try arguments.integer("--threads", in: 1...256) { options.threads = threads }
+        if let budget = try arguments.integer("--max-batch-tokens", in: 1...1_000_000) { options.maxBatchTokens = budget }
+        guard options.search.hypotheses <= options.search.beamSize else {
+            throw CLIError.usage("translate: --n-best \(options.search.hypotheses) exceeds --beam-size \(options.search.beamSize)")
+        }
+
+        var lines: [String] = []
+        if arguments.positionals.isEmpty || arguments.positionals == ["-"] {
+            try LineReader.forEachLine(of: FileHandle.standardInput) { lines.append(String(decoding: $0, as: UTF8.self)) }
+        } else {
+            for file in arguments.positionals {
+                guard let data = FileManager.default.contents(atPath: file) else {
+                    throw CLIError.failure("translate: \(file): cannot read the file")
+                }
+                var text = String(decoding: data, as: UTF8.self)
+                if text.hasSuffix("\n") { text.removeLast() }
+                lines += text.isEmpty && data.isEmpty ? [] : text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            }
+        }
+
+        let results: [TranslationResult]
+        do {
+            results = try translator.translate(lines, options: options)
+        } catch {
+            throw CLIError.failure("translate: \(error)")
+        }
+        var output = ""
+        for result in results {
+            if outputFormat == "jsonl" {
+                output += JSONLine.result(result, nBest: arguments.has("--n-best")) + "\n"
+            } else {
+                output += (result.best?.text ?? "") + "\n"
+            }
+        }
+        try OutputFile.write(output, to: arguments.value("-o"))
+    }
+}
