@@ -3,6 +3,8 @@ import PackageDescription
 
 // The module graph of DESIGN.md: the engine (Tensor … Translator) never sees documents,
 // glossaries or queues, and Decoding never sees Transformer.
+let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "PatentMT",
     platforms: [.macOS(.v14)],
@@ -21,13 +23,13 @@ let package = Package(
         ),
 
         // The engine.
-        .target(name: "Tensor", dependencies: ["CBLAS"]),
-        // Optimized even in debug builds: the tokenizer's parity tests run every line of the
-        // shared corpora through 17 models, which unoptimized code makes take minutes.
-        .target(name: "SentencePiece", swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
-        .target(name: "Transformer", dependencies: ["Tensor"]),
-        .target(name: "Decoding", dependencies: ["Tensor"]),
-        .target(name: "Translator", dependencies: ["Transformer", "Decoding", "SentencePiece"]),
+        .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: optimizedInDebug),
+        // The engine is optimized even in debug builds: its parity tests run every line of
+        // the shared corpora through many models, which unoptimized code makes take minutes.
+        .target(name: "SentencePiece", swiftSettings: optimizedInDebug),
+        .target(name: "Transformer", dependencies: ["Tensor"], swiftSettings: optimizedInDebug),
+        .target(name: "Decoding", dependencies: ["Tensor"], swiftSettings: optimizedInDebug),
+        .target(name: "Translator", dependencies: ["Transformer", "Decoding", "SentencePiece"], swiftSettings: optimizedInDebug),
 
         // Documents, terminology, queues.
         .target(name: "Glossary", dependencies: ["CSQLite", "ICUShim"]),

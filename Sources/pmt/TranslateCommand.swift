@@ -25,7 +25,8 @@ enum TranslateCommand {
         }
         var options = translator.defaultOptions
         if let beam = try arguments.integer("--beam-size", in: 1...64) { options.search.beamSize = beam }
-        if let length = try arguments.integer("--max-length", in: 1...4096) { options.search.maxDecodingLength = length }
+        // The CLI's N does not count end-of-sentence; CTranslate2's max_decoding_length does.
+        if let length = try arguments.integer("--max-length", in: 1...4096) { options.search.maxDecodingLength = length + 1 }
         if let penalty = try arguments.number("--length-penalty") { options.search.lengthPenalty = Float(penalty) }
         if let nBest = try arguments.integer("--n-best", in: 1...64) { options.search.hypotheses = nBest }
         if let threads = try arguments.integer("--threads", in: 1...256) { options.threads = threads }

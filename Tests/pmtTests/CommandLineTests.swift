@@ -68,6 +68,7 @@ final class CommandLineTests: XCTestCase {
     func testPendingCommandsNeverPretend() throws {
         let pending: [[String]] = [
             ["glossary", "init", "--db", "g.db"], ["queue", "status"], ["bench", "--model", "m", "--input", "i"],
+            ["translate", "filing.xml", "--model", "Models/random-tiny-en-ko"],
         ]
         for command in pending {
             let result = try PmtProcess.run(command)
