@@ -37,8 +37,7 @@ enum CommandCatalog {
             OptionSpec("--no-progress", nil, "never show progress"),
         ],
         positionals: 0...Int.max,
-        details: "With no FILE, reads text lines from stdin and writes one line per input line.",
-        pendingIssue: engineIssue)
+        details: "With no FILE, reads text lines from stdin and writes one line per input line. Plain text works now; XML and JSONL documents come with issue #5.")
 
     static let tokenize = CommandSpec(
         ["tokenize"], summary: "Cut stdin lines into SentencePiece pieces (or ids), one output line per input line.",
@@ -53,10 +52,11 @@ enum CommandCatalog {
 
     static let modelInfo = CommandSpec(
         ["model", "info"], summary: "Describe a model folder: layout, architecture, vocabularies.",
-        usage: "model info DIR", positionals: 1...1, pendingIssue: engineIssue)
+        usage: "model info DIR", positionals: 1...1)
     static let modelVerify = CommandSpec(
         ["model", "verify"], summary: "Check every file, tensor, shape and vocabulary of a model folder.",
-        usage: "model verify DIR", positionals: 1...1, pendingIssue: engineIssue)
+        usage: "model verify DIR", positionals: 1...1,
+        details: "Reads every tensor, checks shapes against the configuration and that each vocabulary belongs to its SentencePiece model. Exit 1 with the problems listed when the folder would not translate correctly.")
     static let modelFetch = CommandSpec(
         ["model", "fetch"], summary: "Download a published model into a folder (needs a network).",
         usage: "model fetch NAME --to DIR",

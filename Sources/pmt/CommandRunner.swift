@@ -5,6 +5,8 @@ enum CommandRunner {
         switch command.path {
         case ["tokenize"]: return try TokenizeCommand.run(arguments)
         case ["translate"]: return try TranslateCommand.run(arguments)
+        case ["model", "info"]: return try ModelCommand.info(arguments)
+        case ["model", "verify"]: return try ModelCommand.verify(arguments)
         default: break
         }
         if let issue = command.pendingIssue {
