@@ -17,8 +17,13 @@ public struct TranslationHypothesis: Sendable, Equatable {
 /// The hypotheses for one input line, best first (one unless n-best was asked for).
 public struct TranslationResult: Sendable, Equatable {
     public let hypotheses: [TranslationHypothesis]
+    /// What the caller should hear about, e.g. an input cut to the model's position limit.
+    public var warnings: [String] = []
 
-    public init(hypotheses: [TranslationHypothesis]) { self.hypotheses = hypotheses }
+    public init(hypotheses: [TranslationHypothesis], warnings: [String] = []) {
+        self.hypotheses = hypotheses
+        self.warnings = warnings
+    }
 
     public var best: TranslationHypothesis? { hypotheses.first }
 

@@ -44,20 +44,27 @@ public final class Translator: Sendable {
         }
         var results = [TranslationResult](repeating: .empty, count: ids.count)
         let live = ids.indices.filter { !ids[$0].isEmpty }
-        let maxLength = options.search.maxInputLength
+        // Inputs are cut to CTranslate2's max_input_length and to the positions the model
+        // has (the source </s> kept last); the result says so.
+        let maxLength = max(2, min(options.search.maxInputLength, model.maxPositions))
+        var searchOptions = options.search
+        searchOptions.maxDecodingLength = min(searchOptions.maxDecodingLength, model.maxPositions)
         let batches = Batcher.batches(lengths: live.map { min(ids[$0].count, maxLength) },
                                       maxSentences: options.maxBatchSentences, maxTokens: options.maxBatchTokens)
         for batch in batches {
             let members = batch.map { live[$0] }
-            let sources = members.map { Array(ids[$0].prefix(min(maxLength, model.maxPositions))) }
+            let sources = members.map { ids[$0].count <= maxLength ? ids[$0] : Array(ids[$0].prefix(maxLength - 1)) + [Int32(config.sourceEOSID)] }
             let encoded = model.encode(sources)
             var decoder = ModelStepDecoder(IncrementalDecoder(model: model, encoded: encoded))
             let start = Int32(config.eosID)
-            let found = try search(decoder: &decoder, startTokens: members.map { _ in [start] },
+            let found = try Decoding.search(decoder: &decoder, startTokens: members.map { _ in [start] },
                                    endToken: Int32(config.eosID), unknownToken: config.unknownID.map(Int32.init),
-                                   options: options.search)
+                                   options: searchOptions)
             for (member, hypotheses) in zip(members, found) {
-                results[member] = TranslationResult(hypotheses: hypotheses.map(hypothesis))
+                let cut = ids[member].count > maxLength
+                results[member] = TranslationResult(
+                    hypotheses: hypotheses.map(hypothesis),
+                    warnings: cut ? ["input of \(ids[member].count) tokens cut to \(maxLength) (the model's limit)"] : [])
             }
         }
         return results

@@ -56,7 +56,8 @@ enum TranslateCommand {
             throw CLIError.failure("translate: \(error)")
         }
         var output = ""
-        for result in results {
+        for (k, result) in results.enumerated() {
+            for warning in result.warnings { standardError("pmt: warning: translate: line \(k + 1): \(warning)") }
             if outputFormat == "jsonl" {
                 output += JSONLine.result(result, nBest: arguments.has("--n-best")) + "\n"
             } else {

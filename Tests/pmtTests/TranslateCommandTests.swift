@@ -41,6 +41,15 @@ final class TranslateCommandTests: XCTestCase {
         XCTAssertEqual(scores, scores.sorted(by: >), "n-best must be best first")
     }
 
+    func testOverlongInputIsCutWithAWarning() throws {
+        let long = (0..<3000).map { "word\($0)" }.joined(separator: " ")
+        let run = try PmtProcess.run(["translate", "--model", model, "--beam-size", "1", "--max-length", "4"], stdin: "short\n" + long + "\n")
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(run.stdout.split(separator: "\n", omittingEmptySubsequences: false).count, 3)
+        XCTAssertTrue(run.stderr.contains("line 2: input of") && run.stderr.contains("cut to 1024"), run.stderr)
+        XCTAssertFalse(run.stderr.contains("line 1:"), run.stderr)
+    }
+
     func testOutputFileIsWrittenWholeAndErrorsNameTheFolder() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pmt-translate-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
