@@ -56,11 +56,18 @@ final class CTranslate2ParityTests: XCTestCase {
         let greedy = try Self.references(variant, "greedy")
         XCTAssertEqual(greedy.count, 500, file: file, line: line)
         let got = try translator.translate(pieces: greedy.map(\.source), options: options(translator, beam: 1, hypotheses: 1))
-        var greedyDifferences = 0
+        var greedyDifferences = 0, nearTies = 0
         var scoreDifferences: [Float] = []
         for (k, (reference, result)) in zip(greedy, got).enumerated() {
             let best = try XCTUnwrap(result.best)
             if best.tokens != reference.hypotheses[0].tokens {
+                // Two logits within 2e-3 of each other at some step: the order of float sums
+                // (ours, CTranslate2's, torch's) may pick either. Anything else is a bug.
+                if let margin = reference.margin, margin < 2e-3 {
+                    nearTies += 1
+                    print("\(variant)/\(layout) greedy sentence \(k) differs at a near tie (reference margin \(margin))")
+                    continue
+                }
                 greedyDifferences += 1
                 XCTFail("\(variant)/\(layout) greedy sentence \(k): \(best.tokens.joined(separator: " ")) ≠ \(reference.hypotheses[0].tokens.joined(separator: " ")) (reference margin \(reference.margin ?? .nan))", file: file, line: line)
                 continue
@@ -68,6 +75,7 @@ final class CTranslate2ParityTests: XCTestCase {
             scoreDifferences.append(abs(best.score - reference.hypotheses[0].score) / abs(reference.hypotheses[0].score))
         }
         XCTAssertEqual(greedyDifferences, 0, "\(variant)/\(layout): greedy differs on \(greedyDifferences) of 500", file: file, line: line)
+        XCTAssertLessThanOrEqual(nearTies, 2, "\(variant)/\(layout): \(nearTies) near-tie differences", file: file, line: line)
         assertScores(scoreDifferences, "\(variant)/\(layout) greedy", file: file, line: line)
 
         let beam = try Self.references(variant, "beam4")
@@ -103,4 +111,8 @@ final class CTranslate2ParityTests: XCTestCase {
     func testSeparateTiedPostNormGeluHuggingFace() throws { try check("separate-tied-postnorm-gelu", layout: "hf") }
     func testSeparateUntiedPreNormSwishMarian() throws { try check("separate-untied-prenorm-swish", layout: "marian") }
     func testJointTiedPreNormMultiTargetMarian() throws { try check("joint-tied-prenorm-relu-multitarget", layout: "marian") }
+    // Written by transformers' MarianMTModel.save_pretrained, referenced through CTranslate2's
+    // Transformers converter (Scripts/make-hf-fixtures).
+    func testHuggingFaceWrittenSharedSwish() throws { try check("hf-marian-shared-swish", layout: "hf") }
+    func testHuggingFaceWrittenSeparateEmbeddingsGelu() throws { try check("hf-marian-separate-embeddings-gelu", layout: "hf") }
 }
