@@ -8,7 +8,9 @@ import Transformer
 /// cuts lines into pieces, batches them by length, runs the encoder and the search, and
 /// turns target pieces back into text.
 public final class Translator: Sendable {
-    public let folder: ModelFolder
+    public let config: MarianConfig
+    let sourceVocabulary: Vocabulary
+    let targetVocabulary: Vocabulary
     let model: EncoderDecoderModel
     let sourcePieces: SentencePieceProcessor
     let targetPieces: SentencePieceProcessor
@@ -16,15 +18,17 @@ public final class Translator: Sendable {
     public let defaultOptions: TranslationOptions
 
     public init(modelDirectory: URL) throws {
+        // The folder (and its file mapping) is not kept: once the compute layers hold the
+        // weights, the mapped pages can go.
         let loaded = try ModelFolder.load(modelDirectory)
-        folder = loaded.folder
+        config = loaded.config
+        sourceVocabulary = loaded.sourceVocabulary
+        targetVocabulary = loaded.targetVocabulary
         model = EncoderDecoderModel(loaded)
         sourcePieces = try SentencePieceProcessor(path: loaded.sourceSentencePiece.path)
         targetPieces = try SentencePieceProcessor(path: loaded.targetSentencePiece.path)
         defaultOptions = TranslationOptions(modelBeamSize: loaded.beamSize)
     }
-
-    var config: MarianConfig { folder.config }
 
     /// Translates text lines; an empty line gives an empty result.
     public func translate(_ lines: [String], options: TranslationOptions) throws -> [TranslationResult] {
@@ -37,10 +41,10 @@ public final class Translator: Sendable {
     /// Translates sentences already cut into source pieces (any `>>lang<<` token included).
     public func translate(pieces: [[String]], options: TranslationOptions) throws -> [TranslationResult] {
         BLAS.setThreads(options.threads)
-        let unknown = folder.sourceVocabulary.id(of: "<unk>") ?? config.unknownID ?? 1
+        let unknown = sourceVocabulary.id(of: "<unk>") ?? config.unknownID ?? 1
         let ids = pieces.map { sentence -> [Int32] in
             guard !sentence.isEmpty else { return [] }
-            return sentence.map { Int32(folder.sourceVocabulary.id(of: $0) ?? unknown) } + [Int32(config.sourceEOSID)]
+            return sentence.map { Int32(sourceVocabulary.id(of: $0) ?? unknown) } + [Int32(config.sourceEOSID)]
         }
         var results = [TranslationResult](repeating: .empty, count: ids.count)
         let live = ids.indices.filter { !ids[$0].isEmpty }
@@ -71,7 +75,7 @@ public final class Translator: Sendable {
     }
 
     private func hypothesis(_ h: Hypothesis) -> TranslationHypothesis {
-        let tokens = h.tokens.map { folder.targetVocabulary.piece(Int($0)) ?? "<unk>" }
+        let tokens = h.tokens.map { targetVocabulary.piece(Int($0)) ?? "<unk>" }
         return TranslationHypothesis(text: targetPieces.decode(pieces: tokens), tokens: tokens, ids: h.tokens.map(Int.init), score: h.score)
     }
 }
