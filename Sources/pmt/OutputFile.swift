@@ -1,7 +1,11 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Results go to stdout, or with `-o PATH` to a file written atomically: a temporary file
-/// in the same folder, flushed, then renamed, so no reader ever sees half an output.
+/// in the same folder, flushed to disk, then renamed over the target, so no reader ever
+/// sees half an output and a failure leaves an existing file as it was.
 enum OutputFile {
     static func write(_ text: String, to path: String?) throws {
         guard let path else {
@@ -9,25 +13,26 @@ enum OutputFile {
             return
         }
         let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).partial")
+        let folder = url.deletingLastPathComponent().path
+        let temporary = folder + "/.\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).partial"
         do {
-            guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-                throw CLIError.failure("\(path): cannot create \(temporary.path)")
+            guard FileManager.default.createFile(atPath: temporary, contents: nil) else {
+                throw CLIError.failure("\(path): cannot create a temporary file in \(folder)")
             }
-            let handle = try FileHandle(forWritingTo: temporary)
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
             try handle.write(contentsOf: Data(text.utf8))
             try handle.synchronize()
             try handle.close()
-            if FileManager.default.fileExists(atPath: path) {
-                _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
-            } else {
-                try FileManager.default.moveItem(at: temporary, to: url)
+            // rename(2), not FileManager.replaceItemAt: the latter fails on Linux when the
+            // target exists, after having removed it.
+            guard rename(temporary, path) == 0 else {
+                throw CLIError.failure("\(path): cannot write: \(String(cString: strerror(errno)))")
             }
         } catch let error as CLIError {
-            try? FileManager.default.removeItem(at: temporary)
+            unlink(temporary)
             throw error
         } catch {
-            try? FileManager.default.removeItem(at: temporary)
+            unlink(temporary)
             throw CLIError.failure("\(path): cannot write: \(error.localizedDescription)")
         }
     }

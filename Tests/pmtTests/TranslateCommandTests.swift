@@ -62,6 +62,19 @@ final class TranslateCommandTests: XCTestCase {
         XCTAssertEqual(try String(contentsOf: output, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).count, 3)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted(), ["in.txt", "out.txt"])
 
+        // An existing output is replaced whole; a failed run leaves it as it was.
+        let first = try Data(contentsOf: output)
+        try "Three.\n".write(to: input, atomically: true, encoding: .utf8)
+        let again = try PmtProcess.run(["translate", input.path, "--model", model, "-o", output.path])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        let second = try Data(contentsOf: output)
+        XCTAssertEqual(String(decoding: second, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).count, 2)
+        XCTAssertNotEqual(first, second)
+        let failed = try PmtProcess.run(["translate", directory.appendingPathComponent("absent.txt").path, "--model", model, "-o", output.path])
+        XCTAssertEqual(failed.status, 1)
+        XCTAssertEqual(try Data(contentsOf: output), second)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted(), ["in.txt", "out.txt"])
+
         let missing = try PmtProcess.run(["translate", "--model", directory.appendingPathComponent("nope").path], stdin: "x\n")
         XCTAssertEqual(missing.status, 1)
         XCTAssertTrue(missing.stderr.contains("nope"), missing.stderr)
