@@ -8,7 +8,19 @@ struct PieceTrie: Sendable {
     init(_ entries: [(bytes: [UInt8], id: Int)]) {
         let sorted = entries.filter { !$0.bytes.isEmpty }.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
         check[0] = 0  // the root is in use
-        var nextFree = 1
+        // `nextFree[i]`: a link towards the first free slot at or after i (union-find with
+        // path halving), so placing a node skips used slots instead of rescanning them: a
+        // linear scan made building a 32,000-piece vocabulary take seconds.
+        var nextFree: [Int32] = [1]
+        func firstFree(from start: Int) -> Int {
+            var i = start
+            while i < nextFree.count && Int(nextFree[i]) != i {
+                let parent = Int(nextFree[i])
+                if parent < nextFree.count { nextFree[i] = nextFree[parent] }
+                i = parent
+            }
+            return i
+        }
         // Iterative depth-first build over ranges of the sorted keys that share a prefix.
         var stack: [(node: Int, lo: Int, hi: Int, depth: Int)] = [(0, 0, sorted.count, 0)]
         while let (node, lo, hi, depth) = stack.popLast() {
@@ -27,22 +39,26 @@ struct PieceTrie: Sendable {
                 labels.append((label, i, j))
                 i = j
             }
-            while nextFree < check.count && check[nextFree] != -1 { nextFree += 1 }
-            var b = max(1, nextFree - labels[0].label)
-            while true {
-                if labels.allSatisfy({ b + $0.label >= check.count || check[b + $0.label] == -1 }) { break }
-                b += 1
+            // Candidate bases put the first label on a free slot; the others must be free too.
+            let first = labels[0].label
+            var slot = firstFree(from: first + 1)
+            while !labels.allSatisfy({ slot - first + $0.label >= check.count || check[slot - first + $0.label] == -1 }) {
+                slot = firstFree(from: slot + 1)
             }
+            let b = slot - first
             let needed = b + labels.last!.label + 1
             if needed > check.count {
+                let old = check.count
                 let grow = max(needed, check.count * 2) - check.count
                 base += [Int32](repeating: 0, count: grow)
                 check += [Int32](repeating: -1, count: grow)
                 value += [Int32](repeating: -1, count: grow)
+                nextFree += (old..<check.count).map { Int32($0) }
             }
             base[node] = Int32(b)
             for entry in labels {
                 check[b + entry.label] = Int32(node)
+                nextFree[b + entry.label] = Int32(b + entry.label + 1)
             }
             for entry in labels.reversed() {
                 stack.append((b + entry.label, entry.lo, entry.hi, depth + 1))

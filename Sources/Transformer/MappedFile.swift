@@ -57,6 +57,19 @@ final class MappedFile: @unchecked Sendable {
         }
     }
 
+    /// Tells the kernel the pages wholly inside `range` are not needed now: they leave this
+    /// process's resident memory and come back from the page cache if touched again. Loading
+    /// copies each tensor out and then drops its pages, so peak memory stays near one copy of
+    /// the model rather than two.
+    func releasePages(_ range: Range<Int>) {
+        guard let base, !range.isEmpty else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = (Int(bitPattern: base) + range.lowerBound + page - 1) / page * page
+        let end = (Int(bitPattern: base) + range.upperBound) / page * page
+        guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
+        _ = madvise(pointer, end - start, Int32(MADV_DONTNEED))
+    }
+
     /// A copy of the bytes in `range` (headers, small entries).
     func bytes(_ range: Range<Int>) -> [UInt8] {
         withUnsafeBytes(range) { [UInt8]($0) }

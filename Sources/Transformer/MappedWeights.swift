@@ -68,6 +68,11 @@ public final class MappedWeights: WeightSource {
         return try files[entry.file].withUnsafeBytes(entry.range, body)
     }
 
+    public func releasePages(_ name: String) {
+        guard let entry = entries[name] else { return }
+        files[entry.file].releasePages(entry.range)
+    }
+
     public func tensor(_ name: String) throws -> Tensor {
         let entry = try entry(name)
         let count = entry.shape.reduce(1, *)

@@ -209,6 +209,7 @@ public struct WeightReference: Sendable, Hashable, CustomStringConvertible {
                 initialized = count
             }
         }
+        source.releasePages(name)
         return Tensor(shape: shape, storage: storage)
     }
 }

@@ -64,6 +64,8 @@ public protocol WeightSource: AnyObject, Sendable {
     func withUnsafeFloats<R>(_ name: String, _ body: (UnsafeBufferPointer<Float>) throws -> R) throws -> R
     /// The tensor's raw little-endian bytes in the mapping, valid only inside `body`.
     func withUnsafeRawBytes<R>(_ name: String, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R
+    /// A hint that the tensor's mapped bytes have been copied out and are not needed soon.
+    func releasePages(_ name: String)
 }
 
 extension WeightSource {

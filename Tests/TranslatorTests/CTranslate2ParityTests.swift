@@ -3,14 +3,14 @@ import XCTest
 import Decoding
 @testable import Translator
 
-/// Scores: CTranslate2's own fp32 arithmetic (oneDNN GEMM) strays from an exact float64
-/// forward pass by up to ~3e-3 relative on these deliberately sharpened random models (e.g.
-/// separate-tied-postnorm-gelu sentence 436: float64 −0.335623, CTranslate2 −0.334673, ours
-/// −0.335646), so the scores are held to a median within 1e-4 and every one within 5e-3.
 /// Token-for-token parity with CTranslate2 (references by Scripts/make-fixtures: each
 /// fixture's Marian folder converted by CTranslate2's own converter, 500 FLORES sentences,
 /// greedy and beam 4 with 4 hypotheses, max length 64). Both folder layouts of a model
-/// must give the same outputs.
+/// must give the same outputs. The issue's bar, held literally: greedy outputs identical
+/// for every sentence; beam outputs identical for at least 99.5%, every difference a score
+/// tie (the hypotheses' scores equal within 1e-5 relative, position by position); every
+/// score within 1e-4 relative. The fixtures are well conditioned for this (see
+/// Scripts/fixtures/make_fixtures.py: CTranslate2's own kernels agree to ~1e-5 there).
 final class CTranslate2ParityTests: XCTestCase {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../Fixtures").standardized
 
@@ -56,26 +56,15 @@ final class CTranslate2ParityTests: XCTestCase {
         let greedy = try Self.references(variant, "greedy")
         XCTAssertEqual(greedy.count, 500, file: file, line: line)
         let got = try translator.translate(pieces: greedy.map(\.source), options: options(translator, beam: 1, hypotheses: 1))
-        var greedyDifferences = 0, nearTies = 0
         var scoreDifferences: [Float] = []
         for (k, (reference, result)) in zip(greedy, got).enumerated() {
             let best = try XCTUnwrap(result.best)
-            if best.tokens != reference.hypotheses[0].tokens {
-                // Two logits within 2e-3 of each other at some step: the order of float sums
-                // (ours, CTranslate2's, torch's) may pick either. Anything else is a bug.
-                if let margin = reference.margin, margin < 2e-3 {
-                    nearTies += 1
-                    print("\(variant)/\(layout) greedy sentence \(k) differs at a near tie (reference margin \(margin))")
-                    continue
-                }
-                greedyDifferences += 1
+            guard best.tokens == reference.hypotheses[0].tokens else {
                 XCTFail("\(variant)/\(layout) greedy sentence \(k): \(best.tokens.joined(separator: " ")) ≠ \(reference.hypotheses[0].tokens.joined(separator: " ")) (reference margin \(reference.margin ?? .nan))", file: file, line: line)
                 continue
             }
-            scoreDifferences.append(abs(best.score - reference.hypotheses[0].score) / abs(reference.hypotheses[0].score))
+            scoreDifferences.append(relative(best.score, reference.hypotheses[0].score))
         }
-        XCTAssertEqual(greedyDifferences, 0, "\(variant)/\(layout): greedy differs on \(greedyDifferences) of 500", file: file, line: line)
-        XCTAssertLessThanOrEqual(nearTies, 2, "\(variant)/\(layout): \(nearTies) near-tie differences", file: file, line: line)
         assertScores(scoreDifferences, "\(variant)/\(layout) greedy", file: file, line: line)
 
         let beam = try Self.references(variant, "beam4")
@@ -86,12 +75,15 @@ final class CTranslate2ParityTests: XCTestCase {
             XCTAssertEqual(result.hypotheses.count, reference.hypotheses.count, file: file, line: line)
             let same = zip(result.hypotheses, reference.hypotheses).allSatisfy { $0.tokens == $1.tokens }
             if !same {
+                // Allowed only as a tie: the same scores, in another order of equal ones.
                 beamDifferences += 1
-                print("\(variant)/\(layout) beam sentence \(k) differs: \(result.hypotheses.map(\.score)) vs \(reference.hypotheses.map(\.score))")
+                let tie = zip(result.hypotheses, reference.hypotheses).allSatisfy { relative($0.score, $1.score) <= 1e-5 }
+                print("\(variant)/\(layout) beam sentence \(k) differs\(tie ? " at a score tie" : ""): \(result.hypotheses.map(\.score)) vs \(reference.hypotheses.map(\.score))")
+                XCTAssertTrue(tie, "\(variant)/\(layout) beam sentence \(k) differs and is not a score tie within 1e-5", file: file, line: line)
                 continue
             }
             for (h, r) in zip(result.hypotheses, reference.hypotheses) {
-                scoreDifferences.append(abs(h.score - r.score) / abs(r.score))
+                scoreDifferences.append(relative(h.score, r.score))
             }
         }
         XCTAssertLessThanOrEqual(beamDifferences, 2, "\(variant)/\(layout): beam 4 differs on \(beamDifferences) of 500 (floor: 99.5% identical)", file: file, line: line)
@@ -101,9 +93,10 @@ final class CTranslate2ParityTests: XCTestCase {
     func assertScores(_ differences: [Float], _ what: String, file: StaticString, line: UInt) {
         let sorted = differences.sorted()
         guard !sorted.isEmpty else { return XCTFail("\(what): no scores compared", file: file, line: line) }
-        XCTAssertLessThan(sorted[sorted.count / 2], 1e-4, "\(what): median relative score difference", file: file, line: line)
-        XCTAssertLessThan(sorted.last!, 5e-3, "\(what): largest relative score difference", file: file, line: line)
+        XCTAssertLessThanOrEqual(sorted.last!, 1e-4, "\(what): largest relative score difference (median \(sorted[sorted.count / 2]))", file: file, line: line)
     }
+
+    func relative(_ a: Float, _ b: Float) -> Float { abs(a - b) / max(abs(b), .leastNormalMagnitude) }
 
     func testJointTiedPostNormReluMarian() throws { try check("joint-tied-postnorm-relu", layout: "marian") }
     func testJointTiedPostNormReluHuggingFace() throws { try check("joint-tied-postnorm-relu", layout: "hf") }
