@@ -32,6 +32,8 @@ public final class PostgresConnection {
             throw PostgresError(target: target, message: message, sql: nil)
         }
         handle = connection
+        // Server notices ("relation … already exists, skipping") would go to stderr unasked.
+        _ = try? query("SET client_min_messages = warning")
     }
 
     deinit { PQfinish(handle) }
