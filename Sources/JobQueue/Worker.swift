@@ -167,7 +167,7 @@ public final class Worker: Sendable {
         }
         let summary = (try? JSONSerialization.data(withJSONObject: written, options: [.sortedKeys, .withoutEscapingSlashes]))
             .map { String(decoding: $0, as: UTF8.self) } ?? "[]"
-        guard try queue.complete(job, outputs: summary) else {
+        guard try recordCompletion(job, outputs: summary, queue) else {
             record(\.leaseLost)
             log.warning("job.lease-lost", ["job": .int(Int(job.id)), "name": .string(job.name),
                                            "note": "the lease expired and another worker took the job; it writes the same outputs"])
@@ -178,6 +178,27 @@ public final class Worker: Sendable {
                                    "outputs": .string(written.compactMap { $0["name"] as? String }.joined(separator: ",")),
                                    "seconds": .double(Date().timeIntervalSince(started))])
         return .succeeded(job.id)
+    }
+
+    /// The outputs are written: keep trying to record that while the lease lasts (a queue
+    /// restart or a lock should not make the job run again), on a new connection if need be.
+    private func recordCompletion(_ job: ClaimedJob, outputs: String, _ queue: any JobQueue) throws -> Bool {
+        do {
+            return try queue.complete(job, outputs: outputs)
+        } catch {
+            let deadline = Date().addingTimeInterval(configuration.leaseSeconds)
+            var last = error
+            log.error("queue.error", ["during": "complete", "job": .int(Int(job.id)), "error": .string("\(error)")])
+            while Date() < deadline {
+                Thread.sleep(forTimeInterval: min(1, configuration.leaseSeconds / 10))
+                do {
+                    return try configuration.queue.open(clock: clock).complete(job, outputs: outputs)
+                } catch {
+                    last = error
+                }
+            }
+            throw last
+        }
     }
 
     private func failed(_ job: ClaimedJob, _ queue: any JobQueue, error: String) throws -> JobOutcome {
