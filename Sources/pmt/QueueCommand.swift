@@ -11,6 +11,10 @@ enum QueueCommand {
         } catch {
             throw CLIError.usage("\(where_): --queue: \(error)")
         }
+        // Looking at a queue that is not there should not leave an empty one behind.
+        if verb != "enqueue", case .sqlite(let path) = url, !FileManager.default.fileExists(atPath: path) {
+            throw CLIError.failure("\(where_): \(url): no queue file there (pmt queue enqueue or pmt worker creates it)")
+        }
         let format = try arguments.choice("--format", from: ["text", "jsonl"]) ?? "text"
         let limit = try arguments.integer("--limit", in: 1...10_000_000) ?? 1000
         switch verb {

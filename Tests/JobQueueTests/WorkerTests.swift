@@ -164,4 +164,51 @@ final class WorkerTests: XCTestCase {
         XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: inbox.appendingPathComponent("archive").path)), ["a.txt", "a.txt.2"])
         XCTAssertTrue(FileManager.default.fileExists(atPath: inbox.appendingPathComponent(".b.txt.partial").path))
     }
+
+    /// The server drops the worker's connections mid-run (as in a restart): the worker logs
+    /// it, reconnects, and every job still succeeds exactly once.
+    func testPostgresConnectionsDroppedMidRunLoseNothing() throws {
+        let base = try QueueTestSupport.freshPostgresQueueURL()
+        let victim = "pmt_victim_\(UInt32.random(in: 0...UInt32.max))"
+        let out = folder.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        var config = configuration(out: out, queue: try QueueURL(base + "&application_name=\(victim)"))
+        config.concurrency = 2
+        config.leaseSeconds = 3
+        let setup = try PostgresJobQueue(url: base)
+        let lines = try QueueTestSupport.floresLines(40)
+        for (n, line) in lines.enumerated() { _ = try setup.enqueue(EnqueueRequest(name: "doc-\(n).txt", content: Data((line + "\n").utf8))) }
+        let log = LogLines()
+        let worker = Worker(configuration: config, handler: SlowUppercaseHandler(), log: WorkerLog(sink: log.sink))
+        let done = DispatchSemaphore(value: 0)
+        Thread { worker.run(); done.signal() }.start()
+        let admin = try PostgresConnection(url: try QueueTestSupport.postgresURL())
+        var cuts = 0
+        let deadline = Date().addingTimeInterval(60)
+        while try setup.counts()[.succeeded, default: 0] < lines.count && Date() < deadline {
+            let succeeded = try setup.counts()[.succeeded, default: 0]
+            if (cuts == 0 && succeeded >= 5) || (cuts == 1 && succeeded >= 20) {
+                let killed = try admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1", [victim])
+                XCTAssertFalse(killed.isEmpty, "the worker's connections were found")
+                cuts += 1
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        worker.stop()
+        XCTAssertEqual(done.wait(timeout: .now() + 20), .success)
+        XCTAssertEqual(cuts, 2)
+        XCTAssertFalse(log.events("queue.error").isEmpty, "the dropped connections were noticed")
+        let jobs = try setup.list(state: nil, limit: 100)
+        XCTAssertEqual(jobs.count, lines.count)
+        XCTAssertTrue(jobs.allSatisfy { $0.state == .succeeded && $0.completions == 1 }, "\(jobs.map { ($0.id, $0.state, $0.completions) })")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path).filter { !$0.hasPrefix(".") }.count, lines.count)
+    }
+}
+
+/// `UppercaseHandler` that takes a little while, so connections drop while jobs are in hand.
+struct SlowUppercaseHandler: JobHandler {
+    func process(_ job: ClaimedJob) throws -> [OutputDocument] {
+        Thread.sleep(forTimeInterval: 0.03)
+        return try UppercaseHandler().process(job)
+    }
 }
