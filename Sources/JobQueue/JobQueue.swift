@@ -46,13 +46,3 @@ public protocol JobQueue: AnyObject {
 
 /// The queue's notion of now; tests move it by hand to expire leases and back-offs.
 public typealias QueueClock = @Sendable () -> Date
-
-extension QueueURL {
-    /// Opens (creating or migrating the schema) the queue this URL names.
-    public func open(clock: @escaping QueueClock = { Date() }) throws -> any JobQueue {
-        switch self {
-        case .sqlite(let path): return try SQLiteJobQueue(path: path, clock: clock)
-        case .postgres(let url): return try PostgresJobQueue(url: url, clock: clock)
-        }
-    }
-}

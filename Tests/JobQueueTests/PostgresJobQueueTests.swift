@@ -84,6 +84,10 @@ final class RedactionTests: XCTestCase {
             XCTAssertEqual(PostgresConnection.redacted(url), expected)
             XCTAssertEqual(try QueueURL(url.hasPrefix("host=") ? "postgres://x" : url).description.contains("s3cret"), false)
         }
+        XCTAssertThrowsError(try QueueURL("postgre://u:s3cret-pw@db/pmt")) { error in
+            XCTAssertFalse("\(error)".contains("s3cret-pw"), "\(error)")
+            XCTAssertTrue("\(error)".contains("postgre://u:***@db/pmt"), "\(error)")
+        }
         XCTAssertEqual(PostgresConnection.scrubbed("auth failed for s3cret-pw", PostgresConnection.passwords(in: "postgres://u:s3cret-pw@h/d")),
                        "auth failed for ***")
         XCTAssertEqual(PostgresConnection.withConnectTimeout("postgres://h/d"), "postgres://h/d?connect_timeout=10")
