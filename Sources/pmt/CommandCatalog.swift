@@ -122,7 +122,7 @@ enum CommandCatalog {
         options: [queueOption, OptionSpec("--model", "DIR", "model folder (loaded once)"), OptionSpec("--out", "DIR", "output folder (must exist)"),
                   OptionSpec("--concurrency", "N", "documents translated at once (default 1)"),
                   OptionSpec("--inbox", "DIR", "watch this folder: enqueue what arrives, then move it to DIR/archive"),
-                  OptionSpec("--archive", "DIR", "where inbox files go once enqueued (default INBOX/archive)"),
+                  OptionSpec("--archive", "DIR", "where inbox files go once enqueued (default INBOX/archive; same file system)"),
                   OptionSpec("--lease-seconds", "S", "a job's lease, renewed every S/3 seconds while it runs (default 60)"),
                   OptionSpec("--max-attempts", "N", "attempts before a job is dead (default 5)"),
                   OptionSpec("--retry-delay", "S", "back-off after the first failure, doubling each time, with jitter (default 10)"),
