@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "Glossary", dependencies: ["CSQLite", "ICUShim"]),
         .target(name: "PatentDocuments", dependencies: ["ICUShim"]),
         .target(name: "Pipeline", dependencies: ["Translator", "Glossary", "PatentDocuments"]),
-        .target(name: "JobQueue", dependencies: ["CSQLite", "CPostgres", "Pipeline"]),
+        .target(name: "JobQueue", dependencies: ["CSQLite", "CPostgres", "Pipeline", "Glossary"]),
 
         .executableTarget(name: "pmt", dependencies: ["Translator", "Glossary", "PatentDocuments", "Pipeline", "JobQueue", "SentencePiece"]),
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where the job queue lives: `sqlite:PATH` on one machine, `postgres://…` when many
 /// workers share it.
 public enum QueueURL: Equatable, Sendable, CustomStringConvertible {
@@ -26,8 +28,19 @@ public enum QueueURL: Equatable, Sendable, CustomStringConvertible {
     }
 }
 
+extension QueueURL {
+    /// Opens (creating or migrating the schema) the queue this URL names.
+    public func open(clock: @escaping QueueClock = { Date() }) throws -> any JobQueue {
+        switch self {
+        case .sqlite(let path): return try SQLiteJobQueue(path: path, clock: clock)
+        case .postgres(let url): return try PostgresJobQueue(url: url, clock: clock)
+        }
+    }
+}
+
 public struct QueueURLError: Error, CustomStringConvertible, Sendable {
     public let text: String
     public let problem: String
-    public var description: String { "queue URL '\(text)': \(problem)" }
+    /// A mistyped URL may still carry a password: shown redacted like a valid one.
+    public var description: String { "queue URL '\(PostgresConnection.redacted(text))': \(problem)" }
 }

@@ -93,28 +93,41 @@ enum CommandCatalog {
         glossary("stats", "Count entries by pair, scope and status.", usage: ""),
     ]
 
-    static func queue(_ verb: String, _ summary: String, usage: String, options: [OptionSpec] = [], positionals: ClosedRange<Int> = 0...0) -> CommandSpec {
+    static func queue(_ verb: String, _ summary: String, usage: String, options: [OptionSpec] = [], positionals: ClosedRange<Int> = 0...0, details: String = "") -> CommandSpec {
         CommandSpec(["queue", verb], summary: summary, usage: "queue \(verb) [--queue URL] \(usage)",
-                    options: [queueOption] + options, positionals: positionals, pendingIssue: queueIssue)
+                    options: [queueOption] + options, positionals: positionals, details: details)
     }
+
+    static let queueFormatOption = OptionSpec("--format", "F", "text (default) or jsonl: one JSON object per job")
+    static let queueLimitOption = OptionSpec("--limit", "N", "at most N jobs (default 1000)")
 
     static let queueCommands: [CommandSpec] = [
         queue("enqueue", "Add filings (files or folders) to the queue.", usage: "FILE|DIR…",
-              options: [OptionSpec("--model", "DIR", "model folder"), OptionSpec("--glossary", "DB", "glossary store"),
+              options: [OptionSpec("--model", "DIR", "model folder: only workers with a model of this name take the job"),
+                        OptionSpec("--glossary", "DB", "glossary store"),
                         OptionSpec("--domain", "CODE", "glossary domain"), OptionSpec("--priority", "N", "higher runs first")],
-              positionals: 1...Int.max),
-        queue("status", "Count jobs by state.", usage: ""),
-        queue("list", "List jobs.", usage: "[--state S]", options: [OptionSpec("--state", "S", "queued, running, succeeded, failed-retrying or dead")]),
-        queue("retry", "Put dead or failed jobs back in the queue.", usage: "ID…", positionals: 1...Int.max),
-        queue("dead", "List dead jobs with their last error.", usage: ""),
+              positionals: 1...Int.max,
+              details: "Folders are walked recursively (hidden files skipped). The queue keeps each file's content, so it may be moved once enqueued. A filing already in the queue with the same content and options is the same job (not added twice)."),
+        queue("status", "Count jobs by state.", usage: "[--format F]", options: [queueFormatOption]),
+        queue("list", "List jobs.", usage: "[--state S] [--limit N] [--format F]",
+              options: [OptionSpec("--state", "S", "queued, running, succeeded, failed-retrying or dead"), queueLimitOption, queueFormatOption]),
+        queue("retry", "Put dead or failed jobs back in the queue.", usage: "ID…", positionals: 1...Int.max,
+              details: "Their attempts start again from zero."),
+        queue("dead", "List dead jobs with their last error.", usage: "[--limit N] [--format F]", options: [queueLimitOption, queueFormatOption]),
     ]
 
     static let worker = CommandSpec(
         ["worker"], summary: "Translate queued filings until stopped (SIGTERM/SIGINT stop it gracefully).",
-        usage: "worker --queue URL --model DIR --out DIR [--concurrency N] [--inbox DIR]",
-        options: [queueOption, OptionSpec("--model", "DIR", "model folder"), OptionSpec("--out", "DIR", "output folder"),
-                  OptionSpec("--concurrency", "N", "documents translated at once"), OptionSpec("--inbox", "DIR", "watch this folder and enqueue what arrives")],
-        pendingIssue: queueIssue)
+        usage: "worker --queue URL --model DIR --out DIR [--concurrency N] [--inbox DIR] [options]",
+        options: [queueOption, OptionSpec("--model", "DIR", "model folder (loaded once)"), OptionSpec("--out", "DIR", "output folder (must exist)"),
+                  OptionSpec("--concurrency", "N", "documents translated at once (default 1)"),
+                  OptionSpec("--inbox", "DIR", "watch this folder: enqueue what arrives, then move it to DIR/archive"),
+                  OptionSpec("--archive", "DIR", "where inbox files go once enqueued (default INBOX/archive; same file system)"),
+                  OptionSpec("--lease-seconds", "S", "a job's lease, renewed every S/3 seconds while it runs (default 60)"),
+                  OptionSpec("--max-attempts", "N", "attempts before a job is dead (default 5)"),
+                  OptionSpec("--retry-delay", "S", "back-off after the first failure, doubling each time, with jitter (default 10)"),
+                  OptionSpec("--threads", "N", "compute threads per document (default 2, or 1 with --concurrency above 1)")],
+        details: "Logs JSON lines on stderr (job.started, job.succeeded, job.failed, job.dead, worker.throughput, …). The first SIGTERM or SIGINT lets the jobs in hand finish and takes no more; a second gives them back to the queue at once. Outputs are written atomically as <name>.ko.txt in the output folder. Plain-text filings for now; documents come with issue #5.")
 
     static let bench = CommandSpec(
         ["bench"], summary: "Measure translation speed on a file of sentences.",

@@ -7,6 +7,9 @@ enum CommandRunner {
         case ["translate"]: return try TranslateCommand.run(arguments)
         case ["model", "info"]: return try ModelCommand.info(arguments)
         case ["model", "verify"]: return try ModelCommand.verify(arguments)
+        case ["queue", "enqueue"], ["queue", "status"], ["queue", "list"], ["queue", "retry"], ["queue", "dead"]:
+            return try QueueCommand.run(command.path[1], arguments)
+        case ["worker"]: return try WorkerCommand.run(arguments)
         default: break
         }
         if let issue = command.pendingIssue {

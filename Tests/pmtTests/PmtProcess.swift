@@ -25,9 +25,9 @@ enum PmtProcess {
         return found
     }
 
-    static func run(_ arguments: [String], stdin: String = "") throws -> PmtResult {
+    static func run(_ arguments: [String], stdin: String = "", executable: URL? = nil) throws -> PmtResult {
         let process = Process()
-        process.executableURL = try binary()
+        process.executableURL = try executable ?? binary()
         process.arguments = arguments
         let input = Pipe(), output = Pipe(), error = Pipe()
         process.standardInput = input
@@ -40,5 +40,20 @@ enum PmtProcess {
         let err = error.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return PmtResult(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+    }
+
+    /// Starts `pmt` in the package root without waiting; stderr goes to `stderr` (a file the
+    /// test reads while the process runs), stdout is discarded.
+    static func start(_ arguments: [String], stderr: URL) throws -> Process {
+        let process = Process()
+        process.executableURL = try binary()
+        process.arguments = arguments
+        process.currentDirectoryURL = packageRoot
+        FileManager.default.createFile(atPath: stderr.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: stderr)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return process
     }
 }
