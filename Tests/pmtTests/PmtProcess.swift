@@ -49,7 +49,7 @@ enum PmtProcess {
         process.executableURL = try binary()
         process.arguments = arguments
         process.currentDirectoryURL = packageRoot
-        FileManager.default.createFile(atPath: stderr.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
         process.standardError = try FileHandle(forWritingTo: stderr)
         process.standardOutput = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
