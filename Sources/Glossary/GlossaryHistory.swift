@@ -16,12 +16,18 @@ public struct HistoryRecord: Equatable, Sendable {
 extension GlossaryStore {
     /// The values history keeps of an entry, as a JSON object with sorted keys.
     static func json(_ entry: GlossaryEntry) -> String {
-        let r = entry.record
-        let object: [String: Any] = [
+        json(entry.record, extra: ["version": entry.version, "origin": entry.origin ?? NSNull()])
+    }
+
+    /// A record's fields as a JSON object with sorted keys (also how the store remembers
+    /// what a file said at the last import).
+    static func json(_ r: TermRecord, extra: [String: Any] = [:]) -> String {
+        var object: [String: Any] = [
             "source": r.source, "target": r.target, "status": r.status.rawValue, "case_sensitive": r.caseSensitive,
             "match": r.matchMode.rawValue, "domain": r.domain ?? NSNull(), "priority": r.priority.map { $0 as Any } ?? NSNull(),
-            "note": r.note, "authority": r.authority, "version": entry.version, "origin": entry.origin ?? NSNull(),
+            "note": r.note, "authority": r.authority,
         ]
+        object.merge(extra) { _, new in new }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
     }

@@ -8,6 +8,9 @@ public struct ImportReport: Equatable, Sendable {
     /// deleted, so their history and any document that used them stay explainable.
     public var retired = 0
     public var unchanged = 0
+    /// Entries edited in the store since the last import whose line the file has not
+    /// changed: the store's edit is kept (and the file is behind it).
+    public var keptEdits = 0
 }
 
 extension GlossaryStore {
@@ -49,24 +52,25 @@ extension GlossaryStore {
         let origin = String(file.path.split(separator: "/").last ?? "")
         let glossary = try ensureGlossary(name: name, sourceLanguage: file.sourceLanguage, targetLanguage: file.targetLanguage)
         var report = ImportReport(file: file.path, glossary: "\(glossary.name).\(glossary.sourceLanguage)-\(glossary.targetLanguage)")
-        var existing: [String: (entry: GlossaryEntry, synced: Int?)] = [:]
-        for row in try database.query("SELECT \(Self.entryColumns), e.synced_version FROM \(Self.entryFrom) WHERE e.glossary_id = ?", [.integer(glossary.id)]) {
+        var existing: [String: (entry: GlossaryEntry, synced: Int?, syncedValues: String?)] = [:]
+        for row in try database.query("SELECT \(Self.entryColumns), e.synced_version, e.synced_values FROM \(Self.entryFrom) WHERE e.glossary_id = ?", [.integer(glossary.id)]) {
             let entry = try Self.entry(row)
-            existing[entry.record.source + "\u{1}" + (entry.record.domain ?? "")] = (entry, Self.integer(row[20]).map { Int($0) })
+            existing[entry.record.source + "\u{1}" + (entry.record.domain ?? "")] = (entry, Self.integer(row[20]).map { Int($0) }, Self.text(row[21]))
         }
         var inFile = Set<String>()
         for (k, record) in file.records.enumerated() {
             let key = record.source + "\u{1}" + (record.domain ?? "")
             inFile.insert(key)
             func conflict(_ message: String) -> GlossaryError { .file(path: file.path, line: file.lines[k], message: message) }
-            guard let (old, synced) = existing[key] else {
+            guard let (old, synced, syncedValues) = existing[key] else {
                 try add(record, to: glossary, user: user, origin: origin)
                 report.added += 1
                 continue
             }
             if old.record == record {
-                if old.origin != origin || synced != old.version {
-                    try database.query("UPDATE entries SET origin = ?, synced_version = version WHERE id = ?", [.text(origin), .integer(old.id)])
+                if old.origin != origin || synced != old.version || syncedValues != Self.json(record) {
+                    try database.query("UPDATE entries SET origin = ?, synced_version = version, synced_values = ? WHERE id = ?",
+                                       [.text(origin), .text(Self.json(record)), .integer(old.id)])
                 }
                 report.unchanged += 1
                 continue
@@ -74,7 +78,13 @@ extension GlossaryStore {
             if old.origin == nil && TermText.fold(old.record.target) != TermText.fold(record.target) {
                 throw conflict("conflict: '\(record.source)' is '\(old.record.target)' in entry \(old.id), added by hand by \(old.updatedBy); change or remove one of them")
             }
-            if old.origin != nil && synced != old.version {
+            let editedInStore = old.origin != nil && synced != old.version
+            if editedInStore && old.origin == origin && syncedValues == Self.json(record) {
+                // The file still says what it said at the last import: the edit stands.
+                report.keptEdits += 1
+                continue
+            }
+            if editedInStore {
                 throw conflict("conflict: entry \(old.id) ('\(record.source)') was edited in the store since the last import (now version \(old.version), by \(old.updatedBy) at \(old.updatedAt)); bring the edit into the file or undo it, then import again")
             }
             _ = try write(record, over: old, action: "import-change", user: user, origin: origin, synced: true)

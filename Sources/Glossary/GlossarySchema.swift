@@ -29,6 +29,7 @@ enum GlossarySchema {
             authority TEXT NOT NULL DEFAULT '',
             origin TEXT,
             synced_version INTEGER,
+            synced_values TEXT,
             version INTEGER NOT NULL DEFAULT 1,
             created_at TEXT NOT NULL,
             updated_at TEXT NOT NULL,

@@ -94,10 +94,11 @@ public final class GlossaryStore {
             try database.query(
                 """
                 INSERT INTO entries (glossary_id, source, target, status, case_sensitive, match_mode, domain, priority, note, authority,
-                                     origin, synced_version, version, created_at, updated_at, updated_by)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, \(Self.now), \(Self.now), ?)
+                                     origin, synced_version, synced_values, version, created_at, updated_at, updated_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, \(Self.now), \(Self.now), ?)
                 """,
-                Self.recordValues(record, glossaryID: glossary.id) + [Self.optional(origin), origin == nil ? .null : .integer(1), .text(user)])
+                Self.recordValues(record, glossaryID: glossary.id)
+                    + [Self.optional(origin), origin == nil ? .null : .integer(1), origin == nil ? .null : .text(Self.json(record)), .text(user)])
             let entry = try entry(database.lastInsertRowID)
             try recordHistory(entry: entry, action: origin == nil ? "add" : "import-add", old: nil, new: entry, user: user)
             return entry
@@ -152,10 +153,11 @@ public final class GlossaryStore {
             UPDATE entries SET source = ?, target = ?, status = ?, case_sensitive = ?, match_mode = ?, domain = ?, priority = ?,
                 note = ?, authority = ?, origin = ?, version = version + 1,
                 synced_version = CASE WHEN ? THEN version + 1 ELSE synced_version END,
+                synced_values = CASE WHEN ? THEN ? ELSE synced_values END,
                 updated_at = \(Self.now), updated_by = ?
             WHERE id = ?
             """,
-            Array(values) + [Self.optional(origin), .integer(synced ? 1 : 0), .text(user), .integer(old.id)])
+            Array(values) + [Self.optional(origin), .integer(synced ? 1 : 0), .integer(synced ? 1 : 0), .text(Self.json(record)), .text(user), .integer(old.id)])
         let new = try entry(old.id)
         try recordHistory(entry: new, action: action, old: old, new: new, user: user)
         return new

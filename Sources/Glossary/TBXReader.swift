@@ -26,11 +26,12 @@ enum TBXReader {
         parser.shouldProcessNamespaces = false
         let delegate = Delegate(path: path)
         parser.delegate = delegate
+        // On Linux parse() can return true after libxml2 reported errors, so errors are
+        // collected by the delegate as well.
         let ok = parser.parse()
         if let error = delegate.failure { throw error }
-        guard ok else {
-            let message = parser.parserError.map { "malformed XML (\(($0 as NSError).localizedDescription))" } ?? "malformed XML"
-            throw GlossaryError.file(path: path, line: max(parser.lineNumber, 1), message: message)
+        if let first = delegate.xmlError ?? (ok ? nil : parser.parserError.map { ($0, parser.lineNumber) }) {
+            throw GlossaryError.file(path: path, line: max(first.line, 1), message: "malformed XML (\(Self.describe(first.error)))")
         }
         guard delegate.sawRoot else { throw GlossaryError.fileLevel(path: path, message: "not a TBX file (no <tbx> or <martif> root)") }
 
@@ -87,9 +88,24 @@ enum TBXReader {
         return TermFile(path: path, sourceLanguage: source, targetLanguage: target, records: records, lines: lines)
     }
 
+    static func describe(_ error: Error) -> String {
+        let code = (error as NSError).code
+        let known: [Int: String] = [4: "empty document", 5: "the document ends too early", 9: "invalid character", 23: "an entity reference is not closed",
+                                    26: "undeclared entity", 38: "a tag is not closed", 39: "an attribute is not closed", 40: "'<' inside an attribute",
+                                    41: "an attribute without a value", 64: "text or markup before the XML declaration",
+                                    73: "'>' is missing", 76: "a closing tag does not match its opening tag", 85: "extra content after the root element"]
+        return known[code].map { "\($0), parser code \(code)" } ?? "parser code \(code)"
+    }
+
     final class Delegate: NSObject, XMLParserDelegate {
         let path: String
         var failure: GlossaryError?
+        /// The first error libxml2 reported, with its line.
+        var xmlError: (error: Error, line: Int)?
+
+        func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
+            if xmlError == nil { xmlError = (parseError, parser.lineNumber) }
+        }
         var sawRoot = false
         var rootLanguage: String?
         var concepts: [Concept] = []

@@ -22,6 +22,12 @@ public struct TermFileName: Equatable, Sendable {
     public var sourceLanguage: String?
     public var targetLanguage: String?
 
+    public init(glossary: String, sourceLanguage: String?, targetLanguage: String?) {
+        self.glossary = glossary
+        self.sourceLanguage = sourceLanguage
+        self.targetLanguage = targetLanguage
+    }
+
     public init(path: String) {
         var base = String(path.split(separator: "/").last ?? "")
         if let dot = base.lastIndex(of: ".") { base = String(base[..<dot]) }
