@@ -7,6 +7,7 @@ enum CommandRunner {
         case ["translate"]: return try TranslateCommand.run(arguments)
         case ["model", "info"]: return try ModelCommand.info(arguments)
         case ["model", "verify"]: return try ModelCommand.verify(arguments)
+        case let path where path.first == "glossary": return try GlossaryCommand.run(path[1], arguments)
         default: break
         }
         if let issue = command.pendingIssue {
