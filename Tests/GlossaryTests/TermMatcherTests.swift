@@ -19,6 +19,8 @@ final class TermMatcherTests: GlossaryTestCase {
         XCTAssertEqual(found(terms, in: "SUBSTRATE and Substrate; LED but not led or Led."), ["SUBSTRATE=기판", "Substrate=기판", "LED=발광 다이오드"])
         XCTAssertEqual(found(terms, in: "two LEDs"), ["LEDs=발광 다이오드"])
         XCTAssertEqual(found([GlossaryTerm(source: "straße", target: "도로")], in: "STRASSE"), ["STRASSE=도로"])  // full case folding
+        let fig = [GlossaryTerm(source: "FIG.", target: "도", caseSensitive: true, matchMode: .exact)]
+        XCTAssertEqual(found(fig, in: "As shown in FIG. 1A, the fig. tree and FIGS. 2"), ["FIG.=도"])
     }
 
     func testEnglishInflectionsOfTheLastWord() {
@@ -105,6 +107,7 @@ final class TermMatcherTests: GlossaryTestCase {
         XCTAssertEqual(missing, [], "terms never found in the devtest")
         XCTAssertGreaterThanOrEqual(sentencesWithTerms, 200)
         XCTAssertGreaterThan(Double(agreeing) / Double(total), 0.85, "\(agreeing)/\(total) matches whose target is in the Korean reference")
+        print("FLORES terms: \(total) matches in \(sentencesWithTerms) of \(english.count) sentences, \(occurrences.count) distinct terms; target in the Korean reference for \(agreeing)")
         // A few spot checks on what the devtest really says.
         let text = try XCTUnwrap(english.first { $0.contains("Olympics") })
         XCTAssertTrue(matcher.matches(in: text).contains { $0.target == "올림픽" })
