@@ -24,7 +24,16 @@ extension GlossaryStore {
     /// another target, and an entry edited in the store since the file was last imported
     /// (the edit would be lost).
     public func importFiles(_ files: [TermFile], glossaryName: String? = nil, user: String) throws -> [ImportReport] {
-        for file in files { try Self.checkInternalConflicts(file) }
+        var owners: [String: String] = [:]
+        for file in files {
+            try Self.checkInternalConflicts(file)
+            // Two files feeding one glossary would each retire the other's entries.
+            let key = "\(glossaryName ?? TermFileName(path: file.path).glossary).\(LanguageCode.canonical(file.sourceLanguage))-\(LanguageCode.canonical(file.targetLanguage))"
+            if let other = owners[key] {
+                throw GlossaryError.fileLevel(path: file.path, message: "holds glossary \(key), like \(other); keep one file per glossary and language pair")
+            }
+            owners[key] = file.path
+        }
         return try transaction {
             try files.map { try importFile($0, glossaryName: glossaryName, user: user) }
         }

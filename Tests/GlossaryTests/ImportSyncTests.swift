@@ -92,4 +92,14 @@ final class ImportSyncTests: GlossaryTestCase {
         XCTAssertThrowsError(try store.export(format: .tsv)) { XCTAssertTrue("\($0)".contains("several language pairs"), "\($0)") }
         XCTAssertEqual(try store.export(EntryFilter(targetLanguage: "ja"), format: .tsv).split(separator: "\n").last?.hasPrefix("a\tあ\t"), true)
     }
+
+    func testTwoFilesForOneGlossaryAreRefused() throws {
+        let tsv = try write("core.en-ko.tsv", "source\ttarget\nwafer\t웨이퍼\n")
+        let csv = try write("core.en-ko.csv", "source,target\nchip,칩\n")
+        let store = try makeStore()
+        XCTAssertThrowsError(try store.importFiles([try TermFileReader.read(path: tsv), try TermFileReader.read(path: csv)], user: "u")) { error in
+            XCTAssertTrue("\(error)".hasPrefix("\(csv): holds glossary core.en-ko, like \(tsv)"), "\(error)")
+        }
+        XCTAssertEqual(try store.entries().count, 0)
+    }
 }

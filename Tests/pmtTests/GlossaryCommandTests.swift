@@ -108,4 +108,38 @@ final class GlossaryCommandTests: XCTestCase {
         XCTAssertTrue(try pmt(["export", "--db", db, "--format", "xlsx"], status: 2).stderr.contains("'xlsx' is not one of tsv, csv, tbx"))
         XCTAssertTrue(try pmt(["import", directory.appendingPathComponent("nope.tsv").path, "--db", db], status: 1).stderr.contains("no such file or folder"))
     }
+
+    /// Six maintainers edit the same entry at once, each having read version 1: exactly one
+    /// edit lands, the others are refused, and the history holds exactly that one edit.
+    func testConcurrentEditsOfOneVersionLetExactlyOneWin() throws {
+        try pmt(["init", "--db", db])
+        try pmt(["add", "wafer", "웨이퍼", "--db", db, "--source-lang", "en", "--target-lang", "ko", "--user", "kim"])
+        // Six processes started together, then collected.
+        let binary = try PmtProcess.binary()
+        var running: [(process: Process, stderr: Pipe)] = []
+        for k in 0..<6 {
+            let process = Process()
+            process.executableURL = binary
+            process.arguments = ["glossary", "edit", "1", "--target", "웨이퍼 \(k)", "--expect-version", "1", "--db", db, "--user", "m\(k)"]
+            let stderr = Pipe()
+            process.standardError = stderr
+            process.standardOutput = FileHandle.nullDevice
+            running.append((process, stderr))
+        }
+        for r in running { try r.process.run() }
+        let results = running.map { r -> PmtResult in
+            let err = r.stderr.fileHandleForReading.readDataToEndOfFile()
+            r.process.waitUntilExit()
+            return PmtResult(status: r.process.terminationStatus, stdout: "", stderr: String(decoding: err, as: UTF8.self))
+        }
+        let all = results
+        XCTAssertEqual(all.count, 6)
+        XCTAssertEqual(all.filter { $0.status == 0 }.count, 1, all.map(\.stderr).joined())
+        XCTAssertEqual(all.filter { $0.status == 1 && $0.stderr.contains("changed since you read it") }.count, 5, all.map(\.stderr).joined())
+        let history = try pmt(["history", "1", "--db", db]).stdout.split(separator: "\n")
+        XCTAssertEqual(history.count, 3)
+        let winner = try XCTUnwrap(all.firstIndex { $0.status == 0 })
+        XCTAssertTrue(history[2].contains("\tm\(winner)\tedit\t"), "\(history)")
+        XCTAssertTrue(try pmt(["list", "--db", db]).stdout.contains("\t2\tmanual.en-ko\tproposed\twafer\t웨이퍼 \(winner)\t"))
+    }
 }
