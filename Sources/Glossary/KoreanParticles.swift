@@ -1,3 +1,5 @@
+import Foundation
+
 /// Korean particle agreement after forced terms. A particle's form follows the sound the
 /// word before it ends in: 을/를, 이/가, 은/는, 과/와 take the first form after a final
 /// consonant (batchim) and the second after a vowel; 으로/로 takes 로 after a vowel and also
@@ -54,6 +56,20 @@ public enum KoreanParticles {
             position = fix.range.upperBound
         }
         return result + text[position...]
+    }
+
+    /// The same for every occurrence of each of `forcedTerms` in `text` (the target terms a
+    /// constrained search put there), longer terms first where occurrences overlap.
+    public static func agree(_ text: String, forcedTerms: [String]) -> String {
+        var ranges: [Range<String.Index>] = []
+        for term in Set(forcedTerms).filter({ !$0.isEmpty }).sorted(by: { $0.count > $1.count }) {
+            var start = text.startIndex
+            while start < text.endIndex, let found = text[start...].range(of: term) {
+                if !ranges.contains(where: { $0.overlaps(found) }) { ranges.append(found) }
+                start = found.upperBound
+            }
+        }
+        return agree(text, termRanges: ranges)
     }
 
     /// The same with the terms given as UTF-16 offsets into `text`.

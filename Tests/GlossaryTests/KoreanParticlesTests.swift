@@ -87,4 +87,12 @@ final class KoreanParticlesTests: XCTestCase {
         let start = Array("A 🚀 ".utf16).count
         XCTAssertEqual(KoreanParticles.agree(text, termUTF16Ranges: [start..<(start + 2)]), "A 🚀 기판을 놓는다")
     }
+
+    func testForcedTermsFoundInTheOutput() {
+        let output = "상기 센서을 기판 위에 두고, 센서은 기판로 덮는다"
+        XCTAssertEqual(KoreanParticles.agree(output, forcedTerms: ["센서", "기판"]), "상기 센서를 기판 위에 두고, 센서는 기판으로 덮는다")
+        // The longer term decides where terms overlap: 반도체 기판 ends in 판 like 기판 but
+        // 기판 alone must not be taken from inside 반도체 기판 twice.
+        XCTAssertEqual(KoreanParticles.agree("반도체 기판를 식각한다", forcedTerms: ["기판", "반도체 기판"]), "반도체 기판을 식각한다")
+    }
 }
