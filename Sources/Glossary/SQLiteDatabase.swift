@@ -44,7 +44,26 @@ public final class SQLiteDatabase {
         try execute("PRAGMA foreign_keys=ON")
     }
 
-    deinit { sqlite3_close_v2(handle) }
+    deinit {
+        for statement in statements.values { sqlite3_finalize(statement) }
+        sqlite3_close_v2(handle)
+    }
+
+    private var statements: [String: OpaquePointer] = [:]
+
+    /// A compiled statement for `sql`, compiled once per connection.
+    private func prepare(_ sql: String) throws -> OpaquePointer? {
+        if let cached = statements[sql] { return cached }
+        var statement: OpaquePointer?
+        let prepared = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
+        guard prepared == SQLITE_OK else {
+            sqlite3_finalize(statement)
+            throw error(prepared, sql)
+        }
+        // An empty statement (only comments or spaces) compiles to nil; nothing to cache.
+        if let statement { statements[sql] = statement }
+        return statement
+    }
 
     private func error(_ code: Int32, _ sql: String?) -> SQLiteError {
         SQLiteError(path: path, code: code, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
@@ -59,10 +78,12 @@ public final class SQLiteDatabase {
     /// Runs one statement with bound parameters and returns every row.
     @discardableResult
     public func query(_ sql: String, _ parameters: [SQLiteValue] = []) throws -> [[SQLiteValue]] {
-        var statement: OpaquePointer?
-        let prepared = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
-        guard prepared == SQLITE_OK else { throw error(prepared, sql) }
-        defer { sqlite3_finalize(statement) }
+        let statement = try prepare(sql)
+        // Cached statements are reset, not finalized, so repeated statements compile once.
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+        }
         for (offset, value) in parameters.enumerated() {
             let index = Int32(offset + 1)
             let status: Int32
@@ -70,7 +91,9 @@ public final class SQLiteDatabase {
             case .null: status = sqlite3_bind_null(statement, index)
             case .integer(let v): status = sqlite3_bind_int64(statement, index, v)
             case .real(let v): status = sqlite3_bind_double(statement, index, v)
-            case .text(let v): status = sqlite3_bind_text(statement, index, v, -1, SQLiteDatabase.transient)
+            case .text(let v):
+                // An explicit byte length keeps text with NUL characters whole.
+                status = sqlite3_bind_text(statement, index, v, Int32(v.utf8.count), SQLiteDatabase.transient)
             case .blob(let v):
                 status = v.withUnsafeBytes { sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), SQLiteDatabase.transient) }
             }
@@ -89,7 +112,10 @@ public final class SQLiteDatabase {
         switch sqlite3_column_type(statement, index) {
         case SQLITE_INTEGER: return .integer(sqlite3_column_int64(statement, index))
         case SQLITE_FLOAT: return .real(sqlite3_column_double(statement, index))
-        case SQLITE_TEXT: return .text(String(cString: sqlite3_column_text(statement, index)))
+        case SQLITE_TEXT:
+            let count = Int(sqlite3_column_bytes(statement, index))
+            guard count > 0, let bytes = sqlite3_column_text(statement, index) else { return .text("") }
+            return .text(String(decoding: UnsafeRawBufferPointer(start: bytes, count: count), as: UTF8.self))
         case SQLITE_BLOB:
             let count = Int(sqlite3_column_bytes(statement, index))
             guard count > 0, let bytes = sqlite3_column_blob(statement, index) else { return .blob([]) }
@@ -99,16 +125,47 @@ public final class SQLiteDatabase {
     }
 
     /// Runs `body` in one transaction; `IMMEDIATE` takes the write lock up front so two
-    /// writers never both read, then one fails to upgrade.
+    /// writers never both read, then one fails to upgrade. Called inside a transaction, it
+    /// nests as a savepoint, so a failing inner part rolls back only itself.
     public func transaction<T>(_ body: () throws -> T) throws -> T {
-        try execute("BEGIN IMMEDIATE")
+        let nested = isInTransaction
+        savepointDepth += 1
+        defer { savepointDepth -= 1 }
+        let savepoint = "pmt_sp\(savepointDepth)"
+        try execute(nested ? "SAVEPOINT \(savepoint)" : "BEGIN IMMEDIATE")
         do {
             let result = try body()
-            try execute("COMMIT")
+            try execute(nested ? "RELEASE \(savepoint)" : "COMMIT")
             return result
         } catch {
-            try? execute("ROLLBACK")
+            if nested {
+                try? execute("ROLLBACK TO \(savepoint)")
+                try? execute("RELEASE \(savepoint)")
+            } else {
+                try? execute("ROLLBACK")
+            }
             throw error
+        }
+    }
+
+    private var savepointDepth = 0
+
+    /// True between BEGIN and COMMIT/ROLLBACK.
+    public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
+    /// The rowid of the last successful INSERT on this connection.
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    /// The first column of the first row, or nil when there is no row.
+    public func scalar(_ sql: String, _ parameters: [SQLiteValue] = []) throws -> SQLiteValue? {
+        try query(sql, parameters).first?.first
+    }
+
+    /// `PRAGMA user_version`: the schema version the migrations keep.
+    public var userVersion: Int {
+        get throws {
+            if case .integer(let v)? = try scalar("PRAGMA user_version") { return Int(v) }
+            return 0
         }
     }
 

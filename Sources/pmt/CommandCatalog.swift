@@ -63,36 +63,6 @@ enum CommandCatalog {
         options: [OptionSpec("--to", "DIR", "destination folder")],
         positionals: 1...1, pendingIssue: engineIssue)
 
-    static func glossary(_ verb: String, _ summary: String, usage: String, options: [OptionSpec] = [], positionals: ClosedRange<Int> = 0...0) -> CommandSpec {
-        CommandSpec(["glossary", verb], summary: summary, usage: "glossary \(verb) --db DB \(usage)",
-                    options: [dbOption] + options, positionals: positionals, pendingIssue: glossaryIssue)
-    }
-
-    static let glossaryCommands: [CommandSpec] = [
-        glossary("init", "Create or migrate a glossary store.", usage: ""),
-        glossary("add", "Add an entry.", usage: "SOURCE TARGET [options]",
-                 options: langOptions + [
-                    OptionSpec("--domain", "CODE", "domain or IPC scope"),
-                    OptionSpec("--status", "S", "proposed, approved, deprecated or forbidden"),
-                    OptionSpec("--case-sensitive", nil, "match the source term's case exactly"),
-                    OptionSpec("--note", "TEXT", "maintainer's note"),
-                    OptionSpec("--authority", "TEXT", "where the rendering comes from"),
-                 ], positionals: 2...2),
-        glossary("edit", "Change an entry.", usage: "ID [options]",
-                 options: [OptionSpec("--target", "TEXT", "new target term"),
-                           OptionSpec("--status", "S", "new status"),
-                           OptionSpec("--note", "TEXT", "new note")], positionals: 1...1),
-        glossary("remove", "Retire an entry.", usage: "ID", positionals: 1...1),
-        glossary("list", "List entries.", usage: "[options]", options: langOptions + [OptionSpec("--domain", "CODE", "only this scope")]),
-        glossary("search", "Full-text search over terms.", usage: "QUERY", positionals: 1...1),
-        glossary("import", "Import TSV, CSV or TBX files (or a folder of them).", usage: "FILE|DIR", options: langOptions, positionals: 1...1),
-        glossary("export", "Export the store.", usage: "--format tsv|csv|tbx [-o FILE]",
-                 options: [OptionSpec("--format", "F", "tsv, csv or tbx"), OptionSpec("-o", "FILE", "output file")]),
-        glossary("lint", "Find duplicates, conflicts, overlaps and bad entries.", usage: ""),
-        glossary("history", "Show the change history.", usage: "[ID]", positionals: 0...1),
-        glossary("stats", "Count entries by pair, scope and status.", usage: ""),
-    ]
-
     static func queue(_ verb: String, _ summary: String, usage: String, options: [OptionSpec] = [], positionals: ClosedRange<Int> = 0...0, details: String = "") -> CommandSpec {
         CommandSpec(["queue", verb], summary: summary, usage: "queue \(verb) [--queue URL] \(usage)",
                     options: [queueOption] + options, positionals: positionals, details: details)

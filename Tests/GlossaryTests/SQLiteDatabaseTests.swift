@@ -58,4 +58,33 @@ final class SQLiteDatabaseTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("e.db") && "\(error)".contains("SELEC 1"), "\(error)")
         }
     }
+
+    /// A transaction inside a transaction is a savepoint: its failure undoes only itself.
+    func testNestedTransactionRollsBackOnlyItsOwnPart() throws {
+        let db = try SQLiteDatabase(path: directory.appendingPathComponent("n.db").path)
+        try db.execute("CREATE TABLE t (v TEXT UNIQUE)")
+        try db.transaction {
+            try db.query("INSERT INTO t VALUES ('outer')")
+            XCTAssertTrue(db.isInTransaction)
+            XCTAssertThrowsError(try db.transaction {
+                try db.query("INSERT INTO t VALUES ('inner')")
+                try db.query("INSERT INTO t VALUES ('outer')")  // violates UNIQUE
+            })
+            try db.query("INSERT INTO t VALUES ('after')")
+        }
+        XCTAssertFalse(db.isInTransaction)
+        XCTAssertEqual(try db.query("SELECT v FROM t ORDER BY rowid"), [[.text("outer")], [.text("after")]])
+    }
+
+    /// Repeated statements reuse one compiled statement; bindings never leak between runs,
+    /// and text with NUL characters comes back whole.
+    func testRepeatedStatementsAndEmbeddedNUL() throws {
+        let db = try SQLiteDatabase(path: directory.appendingPathComponent("r.db").path)
+        try db.execute("CREATE TABLE t (a TEXT, b TEXT)")
+        for k in 0..<100 { try db.query("INSERT INTO t VALUES (?, ?)", [.text("row \(k)"), k == 0 ? .text("a\u{0}b") : .null]) }
+        XCTAssertEqual(db.lastInsertRowID, 100)
+        XCTAssertEqual(try db.scalar("SELECT count(*) FROM t WHERE b IS NULL"), .integer(99))
+        XCTAssertEqual(try db.scalar("SELECT b FROM t WHERE a = ?", [.text("row 0")]), .text("a\u{0}b"))
+        XCTAssertEqual(try db.scalar("SELECT length(CAST(b AS BLOB)) FROM t WHERE a = 'row 0'"), .integer(3))
+    }
 }
