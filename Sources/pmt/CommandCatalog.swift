@@ -4,8 +4,6 @@ enum CommandCatalog {
 
     static let engineIssue = "issue #4, the inference engine"
     static let tokenizerIssue = "issue #3, SentencePiece in Swift"
-    static let glossaryIssue = "issue #6, the terminology glossary"
-    static let queueIssue = "issue #7, the queue worker"
     static let speedIssue = "issue #9, faster than CTranslate2"
 
     static let dbOption = OptionSpec("--db", "DB", "the glossary's SQLite file")
