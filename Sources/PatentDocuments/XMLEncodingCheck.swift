@@ -19,7 +19,7 @@ enum XMLEncodingCheck {
             let mark = b[0] == 0xFE ? "FE FF" : "FF FE"
             throw PatentDocumentError.encoding(at, "UTF-16 (byte order mark \(mark)) is not read; convert the document to UTF-8")
         }
-        if b.count >= 4, (b[0] == 0x3C && b[1] == 0 && b[2] == 0x3F && b[3] == 0) || (b[0] == 0 && b[1] == 0x3C && b[2] == 0 && b[3] == 0x3F) {
+        if b.count >= 4, (b[0] == 0x3C && b[1] == 0 && b[2] != 0 && b[3] == 0) || (b[0] == 0 && b[1] == 0x3C && b[2] == 0 && b[3] != 0) {
             throw PatentDocumentError.encoding(at, "the document is UTF-16 without a byte order mark; convert it to UTF-8")
         }
         if b.count >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { return 3 }
@@ -47,6 +47,11 @@ enum XMLEncodingCheck {
         if hasBOM, case .other(let name) = declared {
             throw PatentDocumentError.encoding(SourceLocation(file: source, line: 1, column: 1),
                                                "the document starts with a UTF-8 byte order mark but declares encoding \"\(name)\"")
+        }
+        // A NUL anywhere means binary data, whatever comes before it.
+        if let nul = UnsafeBufferPointer(rebasing: b[start...]).firstIndex(of: 0) {
+            throw PatentDocumentError.binary(XMLLocator.location(in: b, offset: start + nul, source: source),
+                                             "NUL byte at offset \(start + nul) (binary data?)")
         }
         var i = start
         let n = b.count

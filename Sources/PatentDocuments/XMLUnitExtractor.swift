@@ -152,11 +152,13 @@ struct XMLUnitExtractor {
         let items = all[first...last]
         var start = range(of: items.first!).lowerBound
         var end = range(of: items.last!).upperBound
+        // Edge whitespace (any Unicode White_Space: the CNIPA files end paragraphs with
+        // no-break spaces) stays in the document, outside the unit.
         if case .token(let t) = items.first!, scan.tokens[t].kind == .text {
-            while start < end, XMLScanner.isSpace(scan.bytes[start]) { start += 1 }
+            while start < end, let (scalar, length) = scalar(at: start), scalar.properties.isWhitespace { start += length }
         }
         if case .token(let t) = items.last!, scan.tokens[t].kind == .text {
-            while end > start, XMLScanner.isSpace(scan.bytes[end - 1]) { end -= 1 }
+            while end > start, let (scalar, length) = scalar(endingAt: end), scalar.properties.isWhitespace { end -= length }
         }
         var builder = UnitTextBuilder()
         append(items, clampedTo: start..<end, parent: nil, into: &builder)
@@ -166,6 +168,19 @@ struct XMLUnitExtractor {
             placeholders: builder.placeholders, language: language(of: container), byteRange: start..<end,
             container: container))
         return true
+    }
+
+    func scalar(at offset: Int) -> (Unicode.Scalar, Int)? {
+        let lead = scan.bytes[offset]
+        let length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+        guard offset + length <= scan.bytes.count else { return nil }
+        return String(decoding: scan.bytes[offset..<(offset + length)], as: UTF8.self).unicodeScalars.first.map { ($0, length) }
+    }
+
+    func scalar(endingAt end: Int) -> (Unicode.Scalar, Int)? {
+        var start = end - 1
+        while start > 0, scan.bytes[start] & 0xC0 == 0x80 { start -= 1 }
+        return scalar(at: start).map { ($0.0, end - start) }
     }
 
     private func append<S: Sequence>(_ items: S, clampedTo bounds: Range<Int>, parent: Int?, into builder: inout UnitTextBuilder)
