@@ -58,18 +58,20 @@ enum PlainTextReader {
             }
             var end = k
             while end < lines.count, !lines[end].isBlank { end += 1 }
-            let block = lines[k..<end]
+            var block = lines[k..<end]
             defer {
                 k = end
                 isFirstBlock = false
             }
-            let firstText = block.first!.text.trimmingSpaces()
-            let normalizedHeading = firstText.lowercased().trimmingCharacters(":.")
-            if block.count == 1, claimsHeadings.contains(normalizedHeading) {
+            var firstText = block.first!.text.trimmingSpaces()
+            if claimsHeadings.contains(firstText.lowercased().trimmingCharacters(":.")) {
+                // The heading may be followed directly by the claims, without a blank line.
                 inClaims = true
                 paragraphIndex += 1
-                add(.heading, lines: block, skippingPrefix: 0, stepName: "paragraph", index: paragraphIndex, num: nil)
-                continue
+                add(.heading, lines: block.prefix(1), skippingPrefix: 0, stepName: "paragraph", index: paragraphIndex, num: nil)
+                block = block.dropFirst()
+                guard let next = block.first else { continue }
+                firstText = next.text.trimmingSpaces()
             }
             if block.count == 1, isFirstBlock, firstText.unicodeScalars.count <= 200, !firstText.hasSuffix("."), claimNumber(firstText) == nil {
                 paragraphIndex += 1

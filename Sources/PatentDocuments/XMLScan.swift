@@ -18,8 +18,8 @@ public struct XMLScan: Sendable {
 
     /// Documents over this size are refused before scanning (offsets are 32-bit).
     public static let maximumBytes = 1 << 30
-    /// Elements nested deeper than this are refused (real filings nest about 20 deep).
-    public static let maximumDepth = 1024
+    /// Elements nested deeper than this are refused (real filings nest about 20 deep; the bound also bounds the recursion of unit extraction).
+    public static let maximumDepth = 256
 
     public init(bytes: [UInt8], source: String) throws {
         guard bytes.count <= Self.maximumBytes else {

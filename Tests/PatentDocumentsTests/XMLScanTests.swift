@@ -220,4 +220,24 @@ final class XMLScanTests: XCTestCase {
             XCTAssertEqual(file, "/nonexistent/filing.xml")
         }
     }
+
+    func testNestingDepthIsBounded() throws {
+        let us = String(decoding: try SharedPatents.bytes("us-application-1.xml"), as: UTF8.self)
+        func nested(_ depth: Int) -> [UInt8] {
+            Array(us.replacingOccurrences(of: "TECHNICAL FIELD", with: String(repeating: "<b>", count: depth) + "deep" + String(repeating: "</b>", count: depth)).utf8)
+        }
+        // The heading sits at depth 4 (root, description, summary-of-invention, heading).
+        let deepest = XMLScan.maximumDepth - 4
+        let document = try PatentDocument.parse(nested(deepest), source: "deep.xml")
+        let unit = try XCTUnwrap(document.units.first { withoutMarkers($0.text) == "deep" })
+        XCTAssertEqual(unit.placeholders.count, deepest)
+        // Dropped markers: the nest comes back whole after the text.
+        XCTAssertEqual(unit.restore("깊다"), "깊다" + String(repeating: "<b>", count: deepest) + String(repeating: "</b>", count: deepest))
+        XCTAssertEqual(unit.restore(unit.text.replacingOccurrences(of: "deep", with: "깊다")),
+                       String(repeating: "<b>", count: deepest) + "깊다" + String(repeating: "</b>", count: deepest))
+        guard case .malformed(_, let what)? = { () -> PatentDocumentError? in
+            do { _ = try PatentDocument.parse(nested(deepest + 1), source: "deeper.xml"); return nil } catch { return error as? PatentDocumentError }
+        }() else { return XCTFail("nesting beyond the bound accepted") }
+        XCTAssertTrue(what.contains("nested deeper than \(XMLScan.maximumDepth) levels"), what)
+    }
 }
