@@ -35,7 +35,8 @@ enum IPCClassification {
                     add(parse(scan.textContent(ofElement: c)))
                 }
             case "b511", "b512", "mainclassification", "furtherclassification":
-                if let parent = Optional(scan.elements[e].parent), parent >= 0, key(parent) == "classificationipc" { continue }
+                let parent = scan.elements[e].parent
+                if parent >= 0, key(parent) == "classificationipc" { continue }  // read above
                 add(parse(scan.textContent(ofElement: e)))
             default:
                 break

@@ -36,7 +36,8 @@ public struct Placeholder: Sendable, Hashable {
 /// step with its 1-based index among same-named siblings and its `id`/`num` attributes,
 /// plus the run number when a container's text is split by block children (a nested
 /// `claim-text`, a list, a table). For text and JSONL documents the single step is
-/// `paragraph[N]` / `claim[N]` / `line[N]`.
+/// `paragraph[N]` / `claim[N]` (its `num` the claim number as written) / `line[N]` (its
+/// `id` the JSONL `id` member).
 public struct UnitPath: Sendable, Hashable, CustomStringConvertible {
     public struct Step: Sendable, Hashable {
         public let name: String

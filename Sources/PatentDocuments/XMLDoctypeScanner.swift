@@ -165,8 +165,9 @@ extension XMLScanner {
     /// Bounds every internal entity's expansion: size (saturating, memoized: each
     /// declaration is visited once) and nesting depth (the walk stops as soon as a chain is
     /// deeper than the bound, so recursion depth is bounded too). Self-reference is refused.
-    func checkEntityExpansion() throws {
+    mutating func checkEntityExpansion() throws {
         var sizes: [String: (bytes: Int, depth: Int)] = [:]
+        var external: [String: String] = [:]
         var visiting = Set<String>()
         let limit = XMLEntityTable.maximumExpansionBytes
         let maxDepth = XMLEntityTable.maximumExpansionDepth
@@ -187,7 +188,11 @@ extension XMLScanner {
             var bytes = value.count
             var depth = 0
             for reference in references where XMLEntityTable.predefined[reference] == nil {
+                if case .external(let systemID, _, nil)? = entities.general[reference]?.definition {
+                    external[name] = external[name] ?? systemID
+                }
                 let inner = try expansion(reference, chain: chain + 1)
+                if let systemID = external[reference] { external[name] = external[name] ?? systemID }
                 bytes = min(bytes + inner.bytes, limit + 1)
                 depth = max(depth, inner.depth + 1)
                 if bytes > limit {
@@ -205,5 +210,6 @@ extension XMLScanner {
         for name in entities.general.keys.sorted() {
             _ = try expansion(name, chain: 0)
         }
+        entities.reachesExternal = external
     }
 }

@@ -24,6 +24,9 @@ public struct XMLEntityTable: Sendable {
     /// The internal subset refers to parameter entities (never expanded).
     public internal(set) var hasParameterReferences = false
     public internal(set) var standalone = false
+    /// Internal entities whose expansion would reach an external parsed entity, with the
+    /// system identifier reached: a reference to one is refused like a direct one.
+    public internal(set) var reachesExternal: [String: String] = [:]
 
     /// Whether an entity missing here may be declared in a DTD we do not read; a reference
     /// to one is then kept opaque instead of being a well-formedness error.

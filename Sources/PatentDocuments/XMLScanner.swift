@@ -383,6 +383,9 @@ struct XMLScanner {
                     }
                     throw PatentDocumentError.externalEntity(location(s), name: name, systemID: systemID)
                 case .internal(_, _, let containsMarkup):
+                    if let systemID = entities.reachesExternal[name] {
+                        throw PatentDocumentError.externalEntity(location(s), name: name, systemID: systemID)
+                    }
                     if inAttribute, containsMarkup {
                         throw malformed("entity &\(name); contains '<' and may not be used in an attribute value", at: s)
                     }

@@ -201,6 +201,12 @@ final class PatentDocumentUnitsTests: XCTestCase {
                 guard case .externalEntity? = error as? PatentDocumentError else { return XCTFail("\(error)") }
             }
         }
+        // Through an internal entity that refers to an external one.
+        let indirect = withSubset("<!ENTITY xxe SYSTEM \"file:///etc/passwd\"><!ENTITY wrapper \"see &xxe;\">", "patent disclosure proceeds.", "patent &wrapper; proceeds.")
+        XCTAssertThrowsError(try PatentDocument.parse(indirect, source: "ep.xml")) { error in
+            guard case .externalEntity(_, let name, let id)? = error as? PatentDocumentError else { return XCTFail("\(error)") }
+            XCTAssertEqual([name, id], ["wrapper", "file:///etc/passwd"])
+        }
         // An external parameter entity is never read; undeclared entities are then opaque.
         let parameter = withSubset("<!ENTITY % ext SYSTEM \"file:///etc/passwd\"> %ext;", "patent disclosure proceeds.", "patent &mystery; disclosure proceeds.")
         let opaque = try PatentDocument.parse(parameter, source: "ep")
