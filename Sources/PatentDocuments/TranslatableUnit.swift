@@ -89,8 +89,10 @@ public struct TranslatableUnit: Sendable, Hashable {
     let container: Int
 
     /// The translation as an XML fragment with the markup back in place, by the rule of
-    /// `PlaceholderRestorer` (every placeholder exactly once, never invented).
+    /// `PlaceholderRestorer` (every placeholder exactly once, never invented). Units of
+    /// plain-text and JSONL documents have no markup: their translation is returned as is.
     public func restore(_ translation: String) -> String {
-        PlaceholderRestorer.restore(translation, placeholders: placeholders).xml
+        guard container >= 0 else { return translation }
+        return PlaceholderRestorer.restore(translation, placeholders: placeholders).xml
     }
 }

@@ -53,4 +53,17 @@ final class OtherFormatsTests: XCTestCase {
         XCTAssertNil(XMLTreeComparison.firstDifference(w.xml!, scan, translatedElements: w.elementsWithTranslatedText(units: w.units.map(\.id)),
                                                        ignoringLanguageValues: true))
     }
+
+    func testTheExampleFilingOfThisRepository() throws {
+        let url = SharedPatents.packageRoot.appendingPathComponent("Examples/example-filing.xml")
+        let bytes = [UInt8](try Data(contentsOf: url))
+        let document = try PatentDocument.read(contentsOf: url)
+        XCTAssertEqual(document.format, .usptoApplication)
+        XCTAssertEqual(document.ipcClasses, ["H01M 10/04"])
+        XCTAssertEqual(document.units.first?.text, "Battery housing with a cooling channel")
+        XCTAssertEqual([UInt8](try document.rendered(translations: [:])), bytes)
+        let text = try PatentDocument.parse(Array("A & B < C\n".utf8), source: "t.txt")
+        XCTAssertEqual(text.units[0].restore("가 & 나 < 다"), "가 & 나 < 다")
+        XCTAssertEqual(String(decoding: try text.rendered(translations: [0: "가 & 나 < 다"]), as: UTF8.self), "가 & 나 < 다\n")
+    }
 }
