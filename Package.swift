@@ -33,7 +33,8 @@ let package = Package(
 
         // Documents, terminology, queues.
         .target(name: "Glossary", dependencies: ["CSQLite", "ICUShim"]),
-        .target(name: "PatentDocuments", dependencies: ["ICUShim"]),
+        // Optimized in debug too: its tests read and write a 50 MB filing.
+        .target(name: "PatentDocuments", dependencies: ["ICUShim"], swiftSettings: optimizedInDebug),
         .target(name: "Pipeline", dependencies: ["Translator", "Glossary", "PatentDocuments"]),
         .target(name: "JobQueue", dependencies: ["CSQLite", "CPostgres", "Pipeline", "Glossary"]),
 
