@@ -19,11 +19,11 @@ public struct ProtectedSpan: Sendable, Equatable {
 /// Finds protected spans. Each kind is a pattern; where matches overlap, the longest wins
 /// (then the earlier kind in `Kind.allCases`), so "claim 3" is one claim reference rather
 /// than a number, and "FIG. 1A" one figure reference.
-public struct ProtectedSpanFinder: @unchecked Sendable {
-    // NSRegularExpression is immutable and documented as safe to share between threads.
+public struct ProtectedSpanFinder: Sendable {
     private let patterns: [(ProtectedSpan.Kind, NSRegularExpression)]
 
     public static let shared = ProtectedSpanFinder()
+    private static let marker = try! NSRegularExpression(pattern: "⟦/?\\d+/?⟧")
 
     private static let units = [
         "nm", "µm", "μm", "um", "mm", "cm", "dm", "km", "m", "Å", "mg", "µg", "μg", "kg", "g", "mL", "ml", "µL", "μL", "L",
@@ -65,12 +65,15 @@ public struct ProtectedSpanFinder: @unchecked Sendable {
         }
     }
 
-    /// The spans of `text`, in order, never overlapping, none touching a range in `skip`
-    /// (the placeholders of inline markup, say).
+    /// The spans of `text`, in order, never overlapping, none touching a placeholder marker
+    /// (`⟦n⟧`, `⟦/n⟧`, `⟦n/⟧`) or a range in `skip`.
     public func spans(in text: String, skip: [Range<String.Index>] = []) -> [ProtectedSpan] {
         let ns = text as NSString
         let whole = NSRange(location: 0, length: ns.length)
-        let skipped = skip.map { NSRange($0, in: text) }
+        var skipped = skip.map { NSRange($0, in: text) }
+        if text.contains("⟦") {
+            skipped += Self.marker.matches(in: text, range: whole).map(\.range)
+        }
         var candidates: [(range: NSRange, order: Int, kind: ProtectedSpan.Kind)] = []
         for (order, (kind, regex)) in patterns.enumerated() {
             for match in regex.matches(in: text, range: whole) where match.range.length > 0 {
