@@ -48,7 +48,7 @@ let package = Package(
         .testTarget(name: "GlossaryTests", dependencies: ["Glossary"]),
         .testTarget(name: "PatentDocumentsTests", dependencies: ["PatentDocuments"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
-        .testTarget(name: "JobQueueTests", dependencies: ["JobQueue"]),
+        .testTarget(name: "JobQueueTests", dependencies: ["JobQueue", "Pipeline"]),
         .testTarget(name: "pmtTests", dependencies: ["pmt"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,4 +1,5 @@
 import Foundation
+import Pipeline
 
 /// A job's life: queued → running → succeeded, or → failed-retrying (back-off) → running …
 /// → dead after the maximum attempts. `pmt queue retry` puts failed and dead jobs back.

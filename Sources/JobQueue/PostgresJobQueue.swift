@@ -1,4 +1,5 @@
 import Foundation
+import Pipeline
 
 /// The shared queue: many workers on many machines against one PostgreSQL database.
 /// Claims lock the chosen row with `FOR UPDATE SKIP LOCKED`, so concurrent claimers pass

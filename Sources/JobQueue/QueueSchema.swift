@@ -1,4 +1,5 @@
 import Foundation
+import Pipeline
 
 /// The queue's tables, as numbered migrations per dialect. A queue records the versions
 /// it has applied in `pmt_queue_schema`; opening it applies the missing ones in one

@@ -1,4 +1,5 @@
 import Foundation
+import Pipeline
 import Glossary
 
 /// The one-machine queue: a SQLite file in write-ahead-log mode. Every claim runs in a

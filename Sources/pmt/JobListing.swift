@@ -1,4 +1,5 @@
 import Foundation
+import Pipeline
 import JobQueue
 
 /// How `pmt queue list|dead|status` print jobs: an aligned table, or JSON lines for scripts.

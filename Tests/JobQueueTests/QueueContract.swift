@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import XCTest
+import Pipeline
 @testable import JobQueue
 
 /// The behaviour every backend must have, written once; `SQLiteJobQueueTests` and

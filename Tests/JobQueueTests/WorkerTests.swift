@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import XCTest
+import Pipeline
 @testable import JobQueue
 
 /// A real handler for the worker tests: strict UTF-8 text in, the same text upper-cased

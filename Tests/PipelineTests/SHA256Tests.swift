@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import JobQueue
+@testable import Pipeline
 
 final class SHA256Tests: XCTestCase {
     /// FIPS 180-4 example vectors (one block, two blocks, empty).
@@ -13,7 +13,7 @@ final class SHA256Tests: XCTestCase {
 
     /// The system's sha256sum over real FLORES text, and every split of the input into updates.
     func testAgreesWithSha256sumOnRealText() throws {
-        let file = QueueTestSupport.packageRoot.appendingPathComponent("../shared/corpora/flores200-devtest/kor.devtest").standardized
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared/corpora/flores200-devtest/kor.devtest").standardized
         guard let data = FileManager.default.contents(atPath: file.path) else { throw XCTSkip("missing \(file.path)") }
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/sha256sum") else { throw XCTSkip("no /usr/bin/sha256sum") }
         let process = Process()
