@@ -1,0 +1,28 @@
+import Foundation
+import Translator
+
+/// The real engine behind the document pipeline: a loaded `Translator` with fixed options.
+public struct TranslatorEngine: SegmentEngine {
+    public let translator: Translator
+    public let options: TranslationOptions
+    public let memoryContext: String
+    public let segmentTokenLimit: Int
+
+    /// `modelFingerprint` names the model for the translation memory (`ModelFingerprint`).
+    public init(translator: Translator, options: TranslationOptions, modelFingerprint: String, segmentTokenLimit: Int = 200) {
+        self.translator = translator
+        self.options = options
+        self.segmentTokenLimit = segmentTokenLimit
+        // Every search option (the struct's own description lists them all).
+        memoryContext = "model=\(modelFingerprint) \(options.search)"
+    }
+
+    public func sourceTokenCount(_ text: Substring) -> Int { translator.sourceTokenCount(text) }
+
+    public func translate(_ segments: [String], required: [[String]]) throws -> [EngineOutput] {
+        try translator.translate(segments, options: options).map { result in
+            let best = result.best
+            return EngineOutput(text: best?.text ?? "", tokens: best?.tokens ?? [], score: best?.score ?? 0, warnings: result.warnings)
+        }
+    }
+}
