@@ -33,9 +33,19 @@ enum CommandCatalog {
             OptionSpec("--max-batch-tokens", "N", "token budget of one batch"),
             OptionSpec("--progress", nil, "show progress on stderr even when it is not a terminal"),
             OptionSpec("--no-progress", nil, "never show progress"),
+            OptionSpec("--memory", "DB", "translation memory (SQLite): reuse and record segment translations"),
         ],
         positionals: 0...Int.max,
-        details: "With no FILE, reads text lines from stdin and writes one line per input line. Plain text works now; XML and JSONL documents come with issue #5.")
+        details: """
+        With no FILE, or with text files, translates text lines: one output line per input line. \
+        XML filings (USPTO, EP ST.36, WIPO ST.96, JPO, CNIPA) and JSONL files are translated as documents: \
+        the same document comes back with only its text translated, its markup and protected spans \
+        (numbers, reference signs, figure and claim references, formulas) kept. One document goes to stdout \
+        or -o FILE; several need -o DIR, an existing folder (each written as NAME.ko.EXT). Outputs are written \
+        atomically; a bad document is an error naming it and leaves no output. --format xml|jsonl forces a \
+        reader, --format text the line mode. With --output-format jsonl, documents give one object per segment \
+        (path, source, target, score, spans kept and restored, from memory).
+        """)
 
     static let tokenize = CommandSpec(
         ["tokenize"], summary: "Cut stdin lines into SentencePiece pieces (or ids), one output line per input line.",

@@ -3,20 +3,13 @@ import Translator
 
 /// `pmt translate` on text: stdin lines (or the lines of text files) in, one output line
 /// per input line out; `--output-format jsonl` gives tokens and scores (and n-best).
+/// XML and JSONL filings go to `DocumentTranslateCommand`.
 enum TranslateCommand {
     static func run(_ arguments: ParsedArguments) throws {
         guard let model = arguments.value("--model") else { throw CLIError.usage("translate: --model DIR is required") }
         let format = try arguments.choice("--format", from: ["auto", "text", "xml", "jsonl"]) ?? "auto"
         let outputFormat = try arguments.choice("--output-format", from: ["text", "jsonl"]) ?? "text"
-        if format == "xml" || format == "jsonl" {
-            throw CLIError.notImplemented(command: "translate --format \(format)", issue: "issue #5, patent documents")
-        }
-        for file in arguments.positionals where file != "-" {
-            let lower = file.lowercased()
-            if format == "auto" && (lower.hasSuffix(".xml") || lower.hasSuffix(".jsonl")) {
-                throw CLIError.notImplemented(command: "translate \(file)", issue: "issue #5, patent documents: only plain text is translated so far")
-            }
-        }
+        let documents = DocumentTranslateCommand.wants(arguments, format: format)
         let translator: Translator
         do {
             translator = try Translator(modelDirectory: URL(fileURLWithPath: model))
@@ -33,6 +26,10 @@ enum TranslateCommand {
         if let budget = try arguments.integer("--max-batch-tokens", in: 1...1_000_000) { options.maxBatchTokens = budget }
         guard options.search.hypotheses <= options.search.beamSize else {
             throw CLIError.usage("translate: --n-best \(options.search.hypotheses) exceeds --beam-size \(options.search.beamSize)")
+        }
+
+        if documents {
+            return try DocumentTranslateCommand.run(arguments, format: format, translator: translator, options: options)
         }
 
         var lines: [String] = []

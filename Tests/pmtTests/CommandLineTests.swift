@@ -68,7 +68,6 @@ final class CommandLineTests: XCTestCase {
     func testPendingCommandsNeverPretend() throws {
         let pending: [[String]] = [
             ["bench", "--model", "m", "--input", "i"],
-            ["translate", "filing.xml", "--model", "Models/random-tiny-en-ko"],
         ]
         for command in pending {
             let result = try PmtProcess.run(command)

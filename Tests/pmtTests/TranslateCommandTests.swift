@@ -22,7 +22,7 @@ final class TranslateCommandTests: XCTestCase {
             let tokens = (output?["tokens"] as? [String])?.joined(separator: " ")
             XCTAssertEqual(tokens, reference["tokens"] as? String, "line \(k + 1)")
             let score = output?["score"] as? Double ?? .nan, want = reference["score"] as? Double ?? .nan
-            XCTAssertEqual(score, want, accuracy: 5e-3 * abs(want), "line \(k + 1)")
+            XCTAssertEqual(score, want, accuracy: 1e-4 * abs(want), "line \(k + 1)")
         }
     }
 
