@@ -2,7 +2,7 @@ import Foundation
 import Translator
 
 /// The real engine behind the document pipeline: a loaded `Translator` with fixed options.
-public struct TranslatorEngine: SegmentEngine {
+public struct TranslatorEngine: SegmentEngine, Sendable {
     public let translator: Translator
     public let options: TranslationOptions
     public let memoryContext: String

@@ -34,6 +34,7 @@ enum CommandCatalog {
             OptionSpec("--progress", nil, "show progress on stderr even when it is not a terminal"),
             OptionSpec("--no-progress", nil, "never show progress"),
             OptionSpec("--memory", "DB", "translation memory (SQLite): reuse and record segment translations"),
+            OptionSpec("--timings", nil, "documents: print on stderr where the time went (reading, pipeline, engine)"),
         ],
         positionals: 0...Int.max,
         details: """
@@ -104,8 +105,9 @@ enum CommandCatalog {
                   OptionSpec("--lease-seconds", "S", "a job's lease, renewed every S/3 seconds while it runs (default 60)"),
                   OptionSpec("--max-attempts", "N", "attempts before a job is dead (default 5)"),
                   OptionSpec("--retry-delay", "S", "back-off after the first failure, doubling each time, with jitter (default 10)"),
-                  OptionSpec("--threads", "N", "compute threads per document (default 2, or 1 with --concurrency above 1)")],
-        details: "Logs JSON lines on stderr (job.started, job.succeeded, job.failed, job.dead, worker.throughput, …). The first SIGTERM or SIGINT lets the jobs in hand finish and takes no more; a second gives them back to the queue at once. Outputs are written atomically as <name>.ko.txt in the output folder. Plain-text filings for now; documents come with issue #5.")
+                  OptionSpec("--threads", "N", "compute threads per document (default 2, or 1 with --concurrency above 1)"),
+                  OptionSpec("--memory", "DB", "translation memory (SQLite) shared by the jobs")],
+        details: "Logs JSON lines on stderr (job.started, job.succeeded, job.failed, job.dead, worker.throughput, …). The first SIGTERM or SIGINT lets the jobs in hand finish and takes no more; a second gives them back to the queue at once. XML and JSONL filings are translated as documents (<name>.ko.xml, <name>.ko.jsonl); plain text line by line (<name>.ko.txt). Outputs are written atomically in the output folder.")
 
     static let bench = CommandSpec(
         ["bench"], summary: "Measure translation speed on a file of sentences.",

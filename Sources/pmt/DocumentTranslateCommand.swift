@@ -49,7 +49,9 @@ enum DocumentTranslateCommand {
         var failures = 0
         for file in files {
             do {
+                let started = Date()
                 let document = try PatentDocument.read(contentsOf: URL(fileURLWithPath: file), format: inputFormat)
+                let read = Date().timeIntervalSince(started)
                 let bar = ProgressBar(label: (file as NSString).lastPathComponent, arguments: arguments)
                 let result = try pipeline.translate(document, targetLanguage: target) { bar.update(done: $0, total: $1) }
                 for report in result.segments {
@@ -64,6 +66,12 @@ enum DocumentTranslateCommand {
                     try AtomicFile.write(data, folder: url.deletingLastPathComponent(), name: url.lastPathComponent)
                 } else {
                     FileHandle.standardOutput.write(data)
+                }
+                if arguments.has("--timings") {
+                    let total = Date().timeIntervalSince(started)
+                    let outside = total - result.engineSeconds
+                    standardError(String(format: "pmt: timings: %@: read %.3f s, pipeline %.3f s (engine %.3f s), total %.3f s; outside the engine %.3f s = %.2f%% of the total; %d segments",
+                                         file, read, result.totalSeconds, result.engineSeconds, total, outside, 100 * outside / max(total, 1e-9), result.segments.count))
                 }
             } catch let error as OutputError {
                 failures += 1

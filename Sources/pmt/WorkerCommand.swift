@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import JobQueue
+import Pipeline
 import Synchronization
 import Translator
 
@@ -14,6 +15,7 @@ enum WorkerCommand {
     }
 
     static func run(_ arguments: ParsedArguments) throws {
+        let signals = SignalStop()
         guard let model = arguments.value("--model") else { throw CLIError.usage("worker: --model DIR is required") }
         guard let out = arguments.value("--out") else { throw CLIError.usage("worker: --out DIR is required") }
         let queueURL: QueueURL
@@ -61,8 +63,16 @@ enum WorkerCommand {
             queue: queueURL, outputFolder: outFolder, concurrency: concurrency, leaseSeconds: lease,
             retry: RetryPolicy(maxAttempts: maxAttempts, baseDelaySeconds: retryDelay, maxDelaySeconds: max(retryDelay, 3600)),
             model: modelName(model), inbox: inbox)
-        let worker = Worker(configuration: configuration, handler: TextFileJobHandler(translator: translator, options: options))
-        let signals = SignalStop(worker: worker)
+        let fingerprint: String
+        do {
+            fingerprint = try ModelFingerprint.of(URL(fileURLWithPath: model))
+        } catch {
+            throw CLIError.failure("worker: --model \(model): \(error)")
+        }
+        let handler = FilingJobHandler(translator: translator, options: options, modelFingerprint: fingerprint,
+                                       memoryPath: arguments.value("--memory"))
+        let worker = Worker(configuration: configuration, handler: handler)
+        signals.attach(worker)
         withExtendedLifetime(signals) { _ = worker.run() }
     }
 
@@ -85,15 +95,16 @@ enum WorkerCommand {
 
 /// SIGTERM and SIGINT through dispatch sources (not async-signal handlers, so the stop
 /// logic may lock and log): the first stops taking jobs, the second releases them and exits.
+/// Installed before the model loads, so a signal during start-up is a clean stop too.
 final class SignalStop {
     private let sources: [any DispatchSourceSignal]
 
-    private final class Counter: Sendable {
-        let value = Mutex(0)
-        func next() -> Int { value.withLock { $0 += 1; return $0 } }
+    private final class State: Sendable {
+        let value = Mutex<(signals: Int, worker: Worker?)>((0, nil))
     }
+    private let state = State()
 
-    init(worker: Worker) {
+    init() {
         let queue = DispatchQueue(label: "pmt.worker.signals")
         var sources: [any DispatchSourceSignal] = []
         for number in [SIGTERM, SIGINT] {
@@ -101,17 +112,30 @@ final class SignalStop {
             sources.append(DispatchSource.makeSignalSource(signal: number, queue: queue))
         }
         self.sources = sources
-        let counter = Counter()
+        let state = self.state
         for source in sources {
             source.setEventHandler {
-                if counter.next() == 1 {
-                    worker.stop()
+                let (count, worker) = state.value.withLock { value -> (Int, Worker?) in
+                    value.signals += 1
+                    return (value.signals, value.worker)
+                }
+                if count == 1 {
+                    worker?.stop()
                 } else {
-                    worker.releaseHeldJobs()
+                    worker?.releaseHeldJobs()
                     exit(0)
                 }
             }
             source.resume()
         }
+    }
+
+    /// From now on signals go to `worker`; one that came during start-up stops it at once.
+    func attach(_ worker: Worker) {
+        let signals = state.value.withLock { value -> Int in
+            value.worker = worker
+            return value.signals
+        }
+        if signals > 0 { worker.stop() }
     }
 }

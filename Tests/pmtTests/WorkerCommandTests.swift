@@ -77,6 +77,35 @@ final class WorkerCommandTests: XCTestCase {
 
     /// SIGTERM while a job is in hand: the job finishes (complete output), no new job is
     /// taken, the rest stay queued, and the worker exits 0 with its throughput.
+    /// XML filings go through the document pipeline: a well-formed Korean document out; a
+    /// malformed one is dead after its attempts with the reader's message.
+    func testXMLFilingsAreTranslatedAsDocuments() throws {
+        let filings = folder.appendingPathComponent("filings")
+        try FileManager.default.createDirectory(at: filings, withIntermediateDirectories: true)
+        let example = PmtProcess.packageRoot.appendingPathComponent("Examples/example-filing.xml")
+        try FileManager.default.copyItem(at: example, to: filings.appendingPathComponent("good.xml"))
+        try Data("<us-patent-application><abstract><p>broken</abstract></us-patent-application>".utf8)
+            .write(to: filings.appendingPathComponent("broken.xml"))
+        let enqueued = try PmtProcess.run(["queue", "enqueue", "--queue", queue, "--model", model, filings.path])
+        XCTAssertEqual(enqueued.status, 0, enqueued.stderr)
+        let log = folder.appendingPathComponent("worker.log")
+        let worker = try PmtProcess.start(["worker", "--queue", queue, "--model", model, "--out", out.path,
+                                           "--max-attempts", "2", "--retry-delay", "0"], stderr: log)
+        XCTAssertNotNil(waitFor("job.dead", in: log), "\(events(log))")
+        XCTAssertNotNil(waitFor("job.succeeded", in: log), "\(events(log))")
+        worker.terminate()
+        XCTAssertTrue(waitForExit(worker))
+        let all = try jobs()
+        let dead = try XCTUnwrap(all.first { $0["name"] as? String == "broken.xml" })
+        XCTAssertEqual(dead["state"] as? String, "dead")
+        let error = try XCTUnwrap(dead["last_error"] as? String, "\(dead)")
+        XCTAssertTrue(error.contains("broken.xml") && error.contains("abstract"), error)
+        let output = try String(contentsOf: out.appendingPathComponent("good.ko.xml"), encoding: .utf8)
+        XCTAssertTrue(output.contains(#"<us-patent-application lang="KO""#))
+        XCTAssertTrue(output.contains("FIG. 2"), "protected spans kept")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), ["good.ko.xml"])
+    }
+
     func testSIGTERMFinishesTheJobInHandAndStops() throws {
         try enqueue(documents: 8, lines: 60)
         let log = folder.appendingPathComponent("worker.log")
