@@ -27,6 +27,8 @@ extension EncoderDecoderModel {
         let positions: Tensor
         if let table = weights.encoderPositions {
             positions = table
+        } else if case .fairseqSinusoidal(let limit, let firstRow) = config.positionEncoding {
+            positions = Self.fairseqPositions(count: limit, dimension: d, firstRow: firstRow)
         } else if case .sinusoidal(let limit) = config.positionEncoding {
             positions = Self.marianPositions(count: limit ?? Self.defaultPositionCount, dimension: d)
         } else {

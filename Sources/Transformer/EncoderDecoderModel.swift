@@ -64,6 +64,28 @@ public struct EncoderDecoderModel: Sendable {
         return Tensor(shape: [count, d], storage: table)
     }
 
+    /// M2M-100 / NLLB's table (transformers' `M2M100SinusoidalPositionalEmbedding.get_embedding`,
+    /// rows `firstRow ..< firstRow + count`): with half = d/2 and f_i = exp(-i·ln(10000)/(half-1)),
+    /// row p holds sin(p·f_i) for i < half, then cos(p·f_i); an odd d gets a zero last column.
+    /// torch computes f_i and p·f_i in fp32: so does this (exactly), then sin, cos and exp
+    /// correctly rounded from Double; torch's vectorized fp32 sin/cos/exp may differ by an ulp.
+    public static func fairseqPositions(count: Int, dimension d: Int, firstRow: Int) -> Tensor {
+        var table = [Float](repeating: 0, count: count * d)
+        let half = d / 2
+        guard half > 1 else { return Tensor(shape: [count, d], storage: table) }
+        let step = Float(-(log(10000.0) / Double(half - 1)))
+        let frequencies = (0..<half).map { Float(exp(Double(Float($0) * step))) }
+        for row in 0..<count {
+            let p = Float(firstRow + row)
+            for i in 0..<half {
+                let angle = Double(p * frequencies[i])
+                table[row * d + i] = Float(sin(angle))
+                table[row * d + half + i] = Float(cos(angle))
+            }
+        }
+        return Tensor(shape: [count, d], storage: table)
+    }
+
     // MARK: Encoder
 
     /// The encoder output for a batch, packed without padding: sentence k owns rows

@@ -50,6 +50,11 @@ public enum PositionEncoding: Sendable, Equatable {
     case sinusoidal(limit: Int?)
     /// Learned position embeddings (Marian `Wpos`), `rows` positions.
     case learned(rows: Int)
+    /// M2M-100 / NLLB (fairseq): sin of every frequency exp(-i·ln(10000)/(half-1)) in the first
+    /// half, cos in the second; the token at position t (non-padding) reads table row
+    /// `firstRow + t` (the padding id + 1), so the model's rows are the table from `firstRow`
+    /// on, `limit` of them (HF `max_position_embeddings`), as CTranslate2's converter cuts it.
+    case fairseqSinusoidal(limit: Int, firstRow: Int)
 }
 
 /// Everything the forward pass and the search need to know about a Marian-architecture
@@ -91,6 +96,15 @@ public struct MarianConfig: Sendable, Equatable {
     public var lengthNormalization: Double?
     /// Layer norm epsilon to use for parity with CTranslate2 (its `ops::LayerNorm` default).
     public var layerNormEpsilon: Float
+    /// The decoder's first input token when it does not start from a zero vector (M2M-100 /
+    /// NLLB `decoder_start_token_id`, `</s>`); nil: `eosID`.
+    public var decoderStartID: Int? = nil
+
+    /// The position table row of the first token (M2M-100: the padding id + 1; else 0).
+    public var positionEncodingFirstRow: Int {
+        if case .fairseqSinusoidal(_, let firstRow) = positionEncoding { return firstRow }
+        return 0
+    }
 
     public var encoderHeadDimension: Int { modelDimension / encoderHeads }
     public var decoderHeadDimension: Int { modelDimension / decoderHeads }

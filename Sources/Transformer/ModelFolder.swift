@@ -22,24 +22,27 @@ public struct ModelFolder: Sendable {
     public let decoderOptions: MarianDecoderOptions?
     /// Tensors in the weight file that the description does not use (for `pmt model verify`).
     public let unusedTensors: [String]
+    /// M2M-100 / NLLB: the tokenizer family and its language codes; nil for Marian.
+    public var multilingual: MultilingualTokenizer? = nil
 
     /// The decoder's default beam size (`decoder.yml` `beam-size`, HF `num_beams`), if the folder gives one.
     public var beamSize: Int? { config.beamSize }
 
-    public static func open(_ directory: URL) throws -> ModelFolder {
+    /// `sentencePiecePieces` reads a SentencePiece model's pieces by id (nil for control and
+    /// unknown pieces): NLLB folders take their ids from it (this module cannot read `.model`
+    /// files itself; the Translator module passes its reader).
+    public static func open(_ directory: URL, sentencePiecePieces: ((URL) throws -> [String?])? = nil) throws -> ModelFolder {
         let directory = directory.standardizedFileURL
         switch try ModelLayout.detect(in: directory) {
         case .marianRelease: return try openMarianRelease(directory)
         case .huggingFaceMarian: return try openHuggingFaceMarian(directory)
-        case .huggingFaceM2M100:
-            throw ModelConfigError.unsupported(file: directory.appendingPathComponent("config.json").path, key: "model_type",
-                                               value: "m2m_100/nllb", problem: "M2M-100/NLLB folders are not loaded yet")
+        case .huggingFaceM2M100: return try openHuggingFaceM2M100(directory, pieces: sentencePiecePieces)
         }
     }
 
     /// Opens, validates and materializes: configuration, weights and vocabularies.
-    public static func load(_ directory: URL) throws -> LoadedModel {
-        let folder = try open(directory)
+    public static func load(_ directory: URL, sentencePiecePieces: ((URL) throws -> [String?])? = nil) throws -> LoadedModel {
+        let folder = try open(directory, sentencePiecePieces: sentencePiecePieces)
         return LoadedModel(folder: folder, weights: try folder.loadWeights())
     }
 
@@ -98,6 +101,41 @@ public struct ModelFolder: Sendable {
 
     static func openHuggingFaceMarian(_ directory: URL) throws -> ModelFolder {
         let configJSON = try JSONConfig.read(directory.appendingPathComponent("config.json"), role: "Hugging Face model configuration")
+        let weights = try huggingFaceWeights(directory)
+        let generationURL = directory.appendingPathComponent("generation_config.json")
+        let generation = FileManager.default.fileExists(atPath: generationURL.path)
+            ? try JSONConfig.read(generationURL, role: "generation configuration") : nil
+        var vocabularies = try HuggingFaceMarian.vocabularies(in: directory)
+        let (config, plan) = try HuggingFaceMarian.describe(configJSON, weights: weights, vocabularies: &vocabularies, generation: generation)
+        let (sourceSPM, targetSPM) = try sentencePieceModels(in: directory)
+        return ModelFolder(directory: directory, layout: .huggingFaceMarian, config: config, plan: plan, weights: weights,
+                           sourceVocabulary: vocabularies.source, targetVocabulary: vocabularies.target,
+                           sourceSentencePiece: sourceSPM, targetSentencePiece: targetSPM, decoderOptions: nil,
+                           unusedTensors: unused(weights, plan, known: []))
+    }
+
+    // MARK: Hugging Face M2M-100 / NLLB
+
+    static func openHuggingFaceM2M100(_ directory: URL, pieces: ((URL) throws -> [String?])?) throws -> ModelFolder {
+        let configJSON = try JSONConfig.read(directory.appendingPathComponent("config.json"), role: "Hugging Face model configuration")
+        let vocabularySize = try configJSON.positiveInt("vocab_size")
+        let (vocabulary, tokenizer) = try MultilingualTokenizerReader.read(directory, configJSON: configJSON,
+                                                                           vocabularySize: vocabularySize, pieces: pieces)
+        let weights = try huggingFaceWeights(directory)
+        let generationURL = directory.appendingPathComponent("generation_config.json")
+        let generation = FileManager.default.fileExists(atPath: generationURL.path)
+            ? try JSONConfig.read(generationURL, role: "generation configuration") : nil
+        var (config, plan) = try HuggingFaceM2M100.describe(configJSON, weights: weights, vocabularySize: vocabulary.count, generation: generation)
+        config.unknownID = vocabulary.id(of: "<unk>")
+        let spm = directory.appendingPathComponent("sentencepiece.bpe.model")
+        return ModelFolder(directory: directory, layout: .huggingFaceM2M100, config: config, plan: plan, weights: weights,
+                           sourceVocabulary: vocabulary, targetVocabulary: vocabulary,
+                           sourceSentencePiece: spm, targetSentencePiece: spm, decoderOptions: nil,
+                           unusedTensors: unused(weights, plan, known: []), multilingual: tokenizer)
+    }
+
+    /// `model.safetensors`, or the shards named by `model.safetensors.index.json`.
+    static func huggingFaceWeights(_ directory: URL) throws -> MappedWeights {
         let single = directory.appendingPathComponent("model.safetensors")
         let index = directory.appendingPathComponent("model.safetensors.index.json")
         let weights: MappedWeights
@@ -111,16 +149,7 @@ public struct ModelFolder: Sendable {
         } else {
             throw ModelConfigError.missingFile(path: single.path, role: "the weights of a Hugging Face folder (or model.safetensors.index.json)")
         }
-        let generationURL = directory.appendingPathComponent("generation_config.json")
-        let generation = FileManager.default.fileExists(atPath: generationURL.path)
-            ? try JSONConfig.read(generationURL, role: "generation configuration") : nil
-        var vocabularies = try HuggingFaceMarian.vocabularies(in: directory)
-        let (config, plan) = try HuggingFaceMarian.describe(configJSON, weights: weights, vocabularies: &vocabularies, generation: generation)
-        let (sourceSPM, targetSPM) = try sentencePieceModels(in: directory)
-        return ModelFolder(directory: directory, layout: .huggingFaceMarian, config: config, plan: plan, weights: weights,
-                           sourceVocabulary: vocabularies.source, targetVocabulary: vocabularies.target,
-                           sourceSentencePiece: sourceSPM, targetSentencePiece: targetSPM, decoderOptions: nil,
-                           unusedTensors: unused(weights, plan, known: []))
+        return weights
     }
 
     // MARK: Shared
@@ -152,4 +181,5 @@ public struct LoadedModel: Sendable {
     public var sourceSentencePiece: URL { folder.sourceSentencePiece }
     public var targetSentencePiece: URL { folder.targetSentencePiece }
     public var beamSize: Int? { folder.beamSize }
+    public var multilingual: MultilingualTokenizer? { folder.multilingual }
 }

@@ -22,7 +22,9 @@ public enum ModelLayout: String, Sendable, Equatable {
             }
             switch config["model_type"] as? String {
             case "marian": return .huggingFaceMarian
-            case "m2m_100", "nllb", "nllb-moe": return .huggingFaceM2M100
+            case "m2m_100", "nllb": return .huggingFaceM2M100
+            case "nllb-moe", "nllb_moe":
+                throw ModelLayoutError(directory: path, problem: "config.json model_type '\(config["model_type"] as? String ?? "")' (NLLB mixture of experts) is not supported; dense NLLB-200 and M2M-100 checkpoints (model_type m2m_100) are")
             case let other:
                 throw ModelLayoutError(directory: path, problem: "config.json model_type '\(other ?? "missing")' is not marian, m2m_100 or nllb")
             }

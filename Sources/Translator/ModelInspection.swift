@@ -14,7 +14,7 @@ public struct ModelInspection: Sendable {
     public static let minimumCoverage = 0.9
 
     public init(_ directory: URL) throws {
-        folder = try ModelFolder.open(directory)
+        folder = try Translator.openFolder(directory)
         sourceCoverage = try Self.coverage(folder.sourceSentencePiece, folder.sourceVocabulary)
         targetCoverage = try Self.coverage(folder.targetSentencePiece, folder.targetVocabulary)
     }
@@ -60,6 +60,10 @@ public struct ModelInspection: Sendable {
             "weights: \(folder.weights.location), \(folder.plan.labelled.count) tensors",
             "beam size: \(folder.beamSize.map(String.init) ?? "not set (pmt uses 4)")",
         ]
+        if let multilingual = folder.multilingual {
+            lines.append("family: \(multilingual.family == .nllb ? "nllb (NllbTokenizer: SentencePiece id + 1)" : "m2m_100 (M2M100Tokenizer: vocab.json)"), decoder start id \(c.decoderStartID ?? c.eosID), positions from row \(c.positionEncodingFirstRow)")
+            lines.append("languages (\(multilingual.languages.count)): " + multilingual.languages.map { "\($0.code)=\($0.id)" }.joined(separator: " "))
+        }
         let languages = folder.targetVocabulary.pieces.filter { $0.hasPrefix(">>") && $0.hasSuffix("<<") }
         if !languages.isEmpty { lines.append("target languages: \(languages.joined(separator: " "))") }
         if !folder.unusedTensors.isEmpty { lines.append("unused tensors: \(folder.unusedTensors.joined(separator: ", "))") }

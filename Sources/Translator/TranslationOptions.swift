@@ -10,6 +10,11 @@ public struct TranslationOptions: Sendable, Equatable {
     public var maxBatchTokens: Int
     /// Sentences in one batch at most (CTranslate2's max_batch_size).
     public var maxBatchSentences = 32
+    /// M2M-100 / NLLB only: the source language (`eng_Latn`, `jpn_Jpan`, … or `en`, `ja`, …),
+    /// required there; Marian models ignore it.
+    public var sourceLanguage: String?
+    /// M2M-100 / NLLB only: the target language forced as the first token; nil: Korean.
+    public var targetLanguage: String?
 
     /// Defaults for a model: its own beam size (decoder.yml) if it names one, else 4.
     public init(modelBeamSize: Int? = nil, threads: Int = 2, maxBatchTokens: Int = 4096) {

@@ -16,11 +16,32 @@ public final class Translator: Sendable {
     let targetPieces: SentencePieceProcessor
     /// The model's own defaults (decoder.yml beam size, else 4) with CTranslate2's semantics.
     public let defaultOptions: TranslationOptions
+    /// M2M-100 / NLLB: the tokenizer family and its language codes; nil for Marian models.
+    public let multilingual: MultilingualTokenizer?
+    let multilingualInput: MultilingualInput?
+
+    /// A SentencePiece model's pieces by id, nil for control and unknown pieces: how an NLLB
+    /// folder's ids are found (model id = SentencePiece id + 1).
+    public static func sentencePiecePieces(_ url: URL) throws -> [String?] {
+        try SentencePieceProcessor(path: url.path).model.pieces.map { piece in
+            switch piece.type {
+            case .normal, .userDefined, .byte: return piece.piece
+            case .unknown, .control, .unused: return nil
+            }
+        }
+    }
+
+    /// Opens a model folder of any layout (NLLB folders need the SentencePiece reader).
+    public static func openFolder(_ directory: URL) throws -> ModelFolder {
+        try ModelFolder.open(directory, sentencePiecePieces: sentencePiecePieces)
+    }
 
     public init(modelDirectory: URL) throws {
         // The folder (and its file mapping) is not kept: once the compute layers hold the
         // weights, the mapped pages can go.
-        let loaded = try ModelFolder.load(modelDirectory)
+        let loaded = try ModelFolder.load(modelDirectory, sentencePiecePieces: Self.sentencePiecePieces)
+        multilingual = loaded.multilingual
+        multilingualInput = loaded.multilingual.map { MultilingualInput(tokenizer: $0, model: modelDirectory.path) }
         config = loaded.config
         sourceVocabulary = loaded.sourceVocabulary
         targetVocabulary = loaded.targetVocabulary
@@ -30,21 +51,56 @@ public final class Translator: Sendable {
         defaultOptions = TranslationOptions(modelBeamSize: loaded.beamSize)
     }
 
-    /// Translates text lines; an empty line gives an empty result.
+    /// Translates text lines; an empty line gives an empty result. A multilingual model takes
+    /// the source language from `options.sourceLanguage` and the target from
+    /// `options.targetLanguage` (default Korean); Marian models ignore both.
     public func translate(_ lines: [String], options: TranslationOptions) throws -> [TranslationResult] {
+        try translate(lines, sourceLanguages: lines.map { _ in options.sourceLanguage }, options: options)
+    }
+
+    /// As `translate(_:options:)`, with one source language per line (documents mix languages).
+    public func translate(_ lines: [String], sourceLanguages: [String?], options: TranslationOptions) throws -> [TranslationResult] {
+        precondition(sourceLanguages.count == lines.count, "\(sourceLanguages.count) source languages for \(lines.count) lines")
         let pieces = lines.map { line -> [String] in
-            line.allSatisfy(\.isWhitespace) ? [] : sourcePieces.encode(line).map(\.pieceString)
+            guard !line.allSatisfy(\.isWhitespace) else { return [] }
+            let pieces = sourcePieces.encode(line).map(\.pieceString)
+            return multilingualInput?.pieces(pieces, of: line) ?? pieces
         }
-        return try translate(pieces: pieces, options: options)
+        return try translate(pieces: pieces, sourceLanguages: sourceLanguages, options: options)
+    }
+
+    /// The model ids of a line as the encoder sees them (`[src_lang] pieces </s>` for M2M-100 /
+    /// NLLB, `pieces </s>` for Marian): what the Hugging Face tokenizer's `input_ids` are.
+    public func sourceIDs(_ line: String, sourceLanguage: String?) throws -> [Int] {
+        try sourceIDs(pieces: multilingualInput?.pieces(sourcePieces.encode(line).map(\.pieceString), of: line)
+                        ?? sourcePieces.encode(line).map(\.pieceString), sourceLanguage: sourceLanguage).map(Int.init)
+    }
+
+    func sourceIDs(pieces sentence: [String], sourceLanguage: String?) throws -> [Int32] {
+        let unknown = sourceVocabulary.id(of: "<unk>") ?? config.unknownID ?? 1
+        var ids = sentence.map { Int32(sourceVocabulary.id(of: $0) ?? unknown) } + [Int32(config.sourceEOSID)]
+        if let multilingualInput {
+            guard let sourceLanguage else { throw TranslatorError.missingSourceLanguage(model: multilingualInput.model) }
+            ids.insert(Int32(try multilingualInput.languageID(sourceLanguage)), at: 0)
+        }
+        return ids
     }
 
     /// Translates sentences already cut into source pieces (any `>>lang<<` token included).
     public func translate(pieces: [[String]], options: TranslationOptions) throws -> [TranslationResult] {
+        try translate(pieces: pieces, sourceLanguages: pieces.map { _ in options.sourceLanguage }, options: options)
+    }
+
+    public func translate(pieces: [[String]], sourceLanguages: [String?], options: TranslationOptions) throws -> [TranslationResult] {
         BLAS.setThreads(options.threads)
-        let unknown = sourceVocabulary.id(of: "<unk>") ?? config.unknownID ?? 1
-        let ids = pieces.map { sentence -> [Int32] in
-            guard !sentence.isEmpty else { return [] }
-            return sentence.map { Int32(sourceVocabulary.id(of: $0) ?? unknown) } + [Int32(config.sourceEOSID)]
+        let ids = try zip(pieces, sourceLanguages).map { sentence, language -> [Int32] in
+            sentence.isEmpty ? [] : try sourceIDs(pieces: sentence, sourceLanguage: language)
+        }
+        // The decoder starts from </s> (M2M-100: decoder_start_token_id; Marian: a zero vector,
+        // whatever the token) and, for a multilingual model, the target language is forced next.
+        var start = [Int32(config.decoderStartID ?? config.eosID)]
+        if let multilingualInput {
+            start.append(Int32(try options.targetLanguage.map(multilingualInput.languageID) ?? multilingualInput.defaultTargetID()))
         }
         var results = [TranslationResult](repeating: .empty, count: ids.count)
         let live = ids.indices.filter { !ids[$0].isEmpty }
@@ -60,23 +116,27 @@ public final class Translator: Sendable {
             let sources = members.map { ids[$0].count <= maxLength ? ids[$0] : Array(ids[$0].prefix(maxLength - 1)) + [Int32(config.sourceEOSID)] }
             let encoded = model.encode(sources)
             var decoder = ModelStepDecoder(IncrementalDecoder(model: model, encoded: encoded))
-            let start = Int32(config.eosID)
-            let found = try Decoding.search(decoder: &decoder, startTokens: members.map { _ in [start] },
+            let found = try Decoding.search(decoder: &decoder, startTokens: members.map { _ in start },
                                    endToken: Int32(config.eosID), unknownToken: config.unknownID.map(Int32.init),
                                    options: searchOptions)
             for (member, hypotheses) in zip(members, found) {
                 let cut = ids[member].count > maxLength
                 results[member] = TranslationResult(
-                    hypotheses: hypotheses.map(hypothesis),
+                    hypotheses: hypotheses.map { hypothesis($0, forced: start.count - 1) },
                     warnings: cut ? ["input of \(ids[member].count) tokens cut to \(maxLength) (the model's limit)"] : [])
             }
         }
         return results
     }
 
-    private func hypothesis(_ h: Hypothesis) -> TranslationHypothesis {
-        let tokens = h.tokens.map { targetVocabulary.piece(Int($0)) ?? "<unk>" }
-        return TranslationHypothesis(text: targetPieces.decode(pieces: tokens), tokens: tokens, ids: h.tokens.map(Int.init), score: h.score)
+    /// The forced target-language token is left out of tokens, ids and text; special and
+    /// language tokens the model generates stay in `tokens` but not in the text.
+    private func hypothesis(_ h: Hypothesis, forced: Int) -> TranslationHypothesis {
+        let ids = h.tokens.dropFirst(min(forced, h.tokens.count)).map(Int.init)
+        let tokens = ids.map { targetVocabulary.piece($0) ?? "<unk>" }
+        let special = multilingual?.specialIDs ?? []
+        let text = targetPieces.decode(pieces: zip(ids, tokens).filter { !special.contains($0.0) }.map(\.1))
+        return TranslationHypothesis(text: text, tokens: tokens, ids: ids, score: h.score)
     }
 }
 

@@ -18,8 +18,18 @@ enum TranslateCommand {
         }
         var options = translator.defaultOptions
         if let beam = try arguments.integer("--beam-size", in: 1...64) { options.search.beamSize = beam }
-        // The CLI's N does not count end-of-sentence; CTranslate2's max_decoding_length does.
-        if let length = try arguments.integer("--max-length", in: 1...4096) { options.search.maxDecodingLength = length + 1 }
+        // The CLI's N does not count end-of-sentence nor a forced target-language token;
+        // CTranslate2's max_decoding_length counts both.
+        if let length = try arguments.integer("--max-length", in: 1...4096) {
+            options.search.maxDecodingLength = length + 1 + (translator.multilingual == nil ? 0 : 1)
+        }
+        // M2M-100 / NLLB: the source language is the first source token, the target is forced
+        // first (default Korean); Marian models ignore both.
+        options.sourceLanguage = arguments.value("--source-lang")
+        options.targetLanguage = arguments.value("--target-lang")
+        if translator.multilingual != nil, options.sourceLanguage == nil {
+            throw CLIError.usage("translate: \(model) is a multilingual (M2M-100/NLLB) model: give --source-lang (e.g. jpn_Jpan, zho_Hans, deu_Latn, eng_Latn; or ja, zh, de, en)")
+        }
         if let penalty = try arguments.number("--length-penalty") { options.search.lengthPenalty = Float(penalty) }
         if let nBest = try arguments.integer("--n-best", in: 1...64) { options.search.hypotheses = nBest }
         if let threads = try arguments.integer("--threads", in: 1...256) { options.threads = threads }
