@@ -18,63 +18,98 @@ public final class DocumentTranslator {
         planner = SegmentPlanner(segmenter: segmenter, spans: spans)
     }
 
-    /// Units in the document's own language (or of no stated language) are translated;
-    /// others (the German and French claims of an EP filing) are left as they are.
+    /// A one-language engine translates the units in the document's own language (or of no
+    /// stated language) and leaves the others (the German and French claims of an EP filing);
+    /// a multilingual one translates every unit not already in the target language and in a
+    /// language it knows, each from its own language (the unit's, else the document's, else
+    /// guessed from the script).
     public func translate(_ document: PatentDocument, targetLanguage: String = "ko",
                           progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws -> DocumentTranslation {
         let started = Date()
-        let units = document.units.filter { $0.language == nil || $0.language == document.languageCode }
+        let multilingual = engine.isMultilingual
+        let units = document.units.filter { unit in
+            guard multilingual else { return unit.language == nil || unit.language == document.languageCode }
+            guard let language = unit.language ?? document.languageCode else { return true }
+            return language != targetLanguage && engine.knowsLanguage(language)
+        }
         var segments: [Segment] = []
         for unit in units { segments += try planner.segments(of: unit, engine: engine) }
+        let unitLanguage = Dictionary(uniqueKeysWithValues: units.map { ($0.id, $0.language ?? document.languageCode) })
+        let languages = segments.map { segment -> String? in
+            guard multilingual else { return unitLanguage[segment.unit] ?? nil }
+            return (unitLanguage[segment.unit] ?? nil) ?? LanguageGuess.language(of: segment.clean)
+        }
         let segmentSpans = segments.map { spans.spans(in: $0.clean) }
 
-        // Each distinct segment once: from the memory, else from the engine.
-        let distinct = Array(Set(segments.map(\.clean).filter { !$0.allSatisfy(\.isWhitespace) }.map(TranslationMemory.normalized))).sorted()
-        var known = try memory?.lookup(distinct, context: engine.memoryContext) ?? [:]
+        // Each distinct (language, segment) once: from the memory, else from the engine.
+        let keys = zip(segments, languages).map { SegmentKey(language: $1, text: TranslationMemory.normalized($0.clean)) }
+        let distinct = Array(Set(keys.filter { !$0.text.allSatisfy(\.isWhitespace) })).sorted()
+        var known: [SegmentKey: MemoryEntry] = [:]
+        if let memory {
+            for (language, group) in Dictionary(grouping: distinct, by: \.language) {
+                for (text, entry) in try memory.lookup(group.map(\.text), context: context(language)) {
+                    known[SegmentKey(language: language, text: text)] = entry
+                }
+            }
+        }
         let fromMemory = Set(known.keys)
         let missing = distinct.filter { known[$0] == nil }
         var engineSeconds = 0.0
-        var warnings: [String: [String]] = [:]
+        var warnings: [SegmentKey: [String]] = [:]
         if !missing.isEmpty {
-            let required = missing.map { spans.spans(in: $0).map(\.text) }
             let engineStart = Date()
             var outputs: [EngineOutput] = []
             // Batches of segments, so progress moves and memory stays bounded.
             let step = 64
             for start in stride(from: 0, to: missing.count, by: step) {
-                let end = min(start + step, missing.count)
-                outputs += try engine.translate(Array(missing[start..<end]), required: Array(required[start..<end]))
-                progress?(end, missing.count)
+                let batch = missing[start..<min(start + step, missing.count)]
+                outputs += try engine.translate(batch.map(\.text), languages: batch.map(\.language),
+                                                required: batch.map { spans.spans(in: $0.text).map(\.text) })
+                progress?(start + batch.count, missing.count)
             }
             engineSeconds = Date().timeIntervalSince(engineStart)
-            var fresh: [(source: String, entry: MemoryEntry)] = []
-            for (source, output) in zip(missing, outputs) {
+            var fresh: [String?: [(source: String, entry: MemoryEntry)]] = [:]
+            for (key, output) in zip(missing, outputs) {
                 let entry = MemoryEntry(target: output.text, tokens: output.tokens, score: output.score)
-                known[source] = entry
-                warnings[source] = output.warnings
-                fresh.append((source, entry))
+                known[key] = entry
+                warnings[key] = output.warnings
+                fresh[key.language, default: []].append((key.text, entry))
             }
-            try memory?.store(fresh, context: engine.memoryContext)
+            for (language, entries) in fresh { try memory?.store(entries, context: context(language)) }
         }
 
         var translations: [UnitID: String] = [:]
         var reports: [SegmentReport] = []
         let paths = Dictionary(uniqueKeysWithValues: units.map { ($0.id, $0.path.description) })
-        for (segment, found) in zip(segments, segmentSpans) {
-            let key = TranslationMemory.normalized(segment.clean)
+        for ((segment, found), key) in zip(zip(segments, segmentSpans), keys) {
             let entry = known[key] ?? MemoryEntry(target: "", tokens: [], score: 0)
             let guarded = SpanGuard.enforce(found, in: entry.target)
             let placed = MarkerPlacement.place(segment.markers, source: segment.clean, spans: found, in: guarded.text)
             translations[segment.unit, default: ""] += segment.leading + placed + segment.trailing
             if !segment.clean.allSatisfy(\.isWhitespace) {
-                reports.append(SegmentReport(unit: segment.unit, path: paths[segment.unit] ?? "", source: segment.clean,
-                                             target: guarded.text, score: entry.score, spansKept: guarded.kept,
-                                             spansRestored: guarded.restored, fromMemory: fromMemory.contains(key),
-                                             warnings: warnings[key] ?? []))
+                reports.append(SegmentReport(unit: segment.unit, path: paths[segment.unit] ?? "", language: key.language,
+                                             source: segment.clean, target: guarded.text, score: entry.score,
+                                             spansKept: guarded.kept, spansRestored: guarded.restored,
+                                             fromMemory: fromMemory.contains(key), warnings: warnings[key] ?? []))
             }
         }
         let output = try document.rendered(translations: translations, targetLanguage: targetLanguage)
         return DocumentTranslation(output: output, segments: reports, unitsTranslated: units.count,
                                    engineSeconds: engineSeconds, totalSeconds: Date().timeIntervalSince(started))
+    }
+
+    /// The memory keeps translations apart by model, options and source language.
+    private func context(_ language: String?) -> String {
+        engine.memoryContext + " source=" + (language ?? "?")
+    }
+}
+
+/// A segment as the memory and the engine see it: its language and normalized text.
+struct SegmentKey: Hashable, Comparable {
+    let language: String?
+    let text: String
+
+    static func < (a: SegmentKey, b: SegmentKey) -> Bool {
+        (a.language ?? "", a.text) < (b.language ?? "", b.text)
     }
 }

@@ -24,7 +24,13 @@ public protocol SegmentEngine {
     func sourceTokenCount(_ text: Substring) -> Int
     /// The most source tokens a segment should have; longer ones are cut into clauses.
     var segmentTokenLimit: Int { get }
-    /// Translations of `segments` in order; each segment must appear in its translation's
-    /// `required` strings (protected spans) where the engine can guarantee it.
-    func translate(_ segments: [String], required: [[String]]) throws -> [EngineOutput]
+    /// Whether the engine translates from any language (a multilingual model) rather than
+    /// from its one source language (then units in other languages are left as they are).
+    var isMultilingual: Bool { get }
+    /// Whether a multilingual engine can translate from `language` (ISO 639-1).
+    func knowsLanguage(_ language: String) -> Bool
+    /// Translations of `segments` in order, each from its language (ISO 639-1, or nil when
+    /// unknown); `required` holds each segment's protected spans, which an engine able to
+    /// constrain its search puts in the output.
+    func translate(_ segments: [String], languages: [String?], required: [[String]]) throws -> [EngineOutput]
 }

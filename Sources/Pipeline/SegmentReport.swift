@@ -6,6 +6,8 @@ public struct SegmentReport: Sendable, Equatable {
     public let unit: UnitID
     /// The unit's place in the document (`TranslatableUnit.path`).
     public let path: String
+    /// The source language the segment was translated from (nil when unknown).
+    public let language: String?
     public let source: String
     /// The segment's translation as it went into the document (markers removed).
     public let target: String

@@ -100,7 +100,7 @@ enum SegmentJSONL {
     static func lines(_ segments: [SegmentReport]) -> String {
         segments.map { s in
             let object: [String: Any] = [
-                "unit": s.unit, "path": s.path, "source": s.source, "target": s.target, "score": Double(s.score),
+                "unit": s.unit, "path": s.path, "language": s.language ?? NSNull(), "source": s.source, "target": s.target, "score": Double(s.score),
                 "spans_kept": s.spansKept, "spans_restored": s.spansRestored, "from_memory": s.fromMemory,
             ]
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)

@@ -1,4 +1,5 @@
 import Foundation
+import PatentDocuments
 import Translator
 
 /// `pmt translate` on text: stdin lines (or the lines of text files) in, one output line
@@ -27,9 +28,6 @@ enum TranslateCommand {
         // first (default Korean); Marian models ignore both.
         options.sourceLanguage = arguments.value("--source-lang")
         options.targetLanguage = arguments.value("--target-lang")
-        if translator.multilingual != nil, options.sourceLanguage == nil {
-            throw CLIError.usage("translate: \(model) is a multilingual (M2M-100/NLLB) model: give --source-lang (e.g. jpn_Jpan, zho_Hans, deu_Latn, eng_Latn; or ja, zh, de, en)")
-        }
         if let penalty = try arguments.number("--length-penalty") { options.search.lengthPenalty = Float(penalty) }
         if let nBest = try arguments.integer("--n-best", in: 1...64) { options.search.hypotheses = nBest }
         if let threads = try arguments.integer("--threads", in: 1...256) { options.threads = threads }
@@ -58,7 +56,9 @@ enum TranslateCommand {
 
         let results: [TranslationResult]
         do {
-            results = try translator.translate(lines, options: options)
+            // A multilingual model without --source-lang: each line's language from its script.
+            let languages = lines.map { line in options.sourceLanguage ?? (translator.multilingual == nil ? nil : LanguageGuess.language(of: line) ?? "en") }
+            results = try translator.translate(lines, sourceLanguages: languages, options: options)
         } catch {
             throw CLIError.failure("translate: \(error)")
         }

@@ -40,7 +40,9 @@ final class IdentityEngine: SegmentEngine {
     var segmentTokenLimit = 10_000
     var translated: [String] = []
     func sourceTokenCount(_ text: Substring) -> Int { text.split(separator: " ").count + 1 }
-    func translate(_ segments: [String], required: [[String]]) throws -> [EngineOutput] {
+    var isMultilingual = false
+    func knowsLanguage(_ language: String) -> Bool { true }
+    func translate(_ segments: [String], languages: [String?], required: [[String]]) throws -> [EngineOutput] {
         translated += segments
         return segments.map { EngineOutput(text: $0, tokens: $0.split(separator: " ").map(String.init), score: -1) }
     }
