@@ -68,46 +68,14 @@ enum HuggingFaceM2M100 {
         }
         let tying: EmbeddingTying = sourceName == targetName ? (outputTied ? .all : .sourceTarget) : (outputTied ? .decoderOutput : .none)
 
-        func linear(_ scope: String, _ out: Int, _ inputs: Int, _ reason: String) throws -> LinearTensors<WeightReference> {
-            LinearTensors(weight: try plan.matrix(scope + ".weight", [out, inputs], reason),
-                          bias: try plan.vector(scope + ".bias", out, reason))
-        }
-        func norm(_ scope: String) throws -> LayerNormTensors<WeightReference> {
-            LayerNormTensors(gamma: try plan.vector(scope + ".weight", d, "d_model \(d)"),
-                             beta: try plan.vector(scope + ".bias", d, "d_model \(d)"))
-        }
-        func attention(_ scope: String, norm normScope: String) throws -> AttentionTensors<WeightReference> {
-            AttentionTensors(query: try linear(scope + ".q_proj", d, d, "d_model × d_model"),
-                             key: try linear(scope + ".k_proj", d, d, "d_model × d_model"),
-                             value: try linear(scope + ".v_proj", d, d, "d_model × d_model"),
-                             output: try linear(scope + ".out_proj", d, d, "d_model × d_model"),
-                             layerNorm: try norm(normScope))
-        }
-        func feedForward(_ scope: String, _ ffn: Int, _ key: String) throws -> FeedForwardTensors<WeightReference> {
-            FeedForwardTensors(inner: try linear(scope + ".fc1", ffn, d, "\(key) × d_model"),
-                               outer: try linear(scope + ".fc2", d, ffn, "d_model × \(key)"),
-                               layerNorm: try norm(scope + ".final_layer_norm"))
-        }
-        let encoderLayers = try (0..<encoderDepth).map { i in
-            let scope = "model.encoder.layers.\(i)"
-            return EncoderLayerTensors(selfAttention: try attention(scope + ".self_attn", norm: scope + ".self_attn_layer_norm"),
-                                       feedForward: try feedForward(scope, encoderFFN, "encoder_ffn_dim"))
-        }
-        let decoderLayers = try (0..<decoderDepth).map { i in
-            let scope = "model.decoder.layers.\(i)"
-            return DecoderLayerTensors(selfAttention: try attention(scope + ".self_attn", norm: scope + ".self_attn_layer_norm"),
-                                       crossAttention: try attention(scope + ".encoder_attn", norm: scope + ".encoder_attn_layer_norm"),
-                                       feedForward: try feedForward(scope, decoderFFN, "decoder_ffn_dim"))
-        }
-        for (stack, depth, key) in [("encoder", encoderDepth, "encoder_layers"), ("decoder", decoderDepth, "decoder_layers")]
-        where weights.contains("model.\(stack).layers.\(depth).self_attn.q_proj.weight") {
-            throw ModelConfigError.inconsistent(file: file, key: key, problem: "is \(depth) but \(weights.location) has 'model.\(stack).layers.\(depth).self_attn.q_proj.weight'")
-        }
+        let layers = try HuggingFaceLayers(plan: plan, weights: weights, file: file, modelDimension: d,
+                                           encoderDepth: encoderDepth, decoderDepth: decoderDepth, encoderFFN: encoderFFN, decoderFFN: decoderFFN)
+        func norm(_ scope: String) throws -> LayerNormTensors<WeightReference> { try HuggingFaceLayers.norm(plan, scope, d) }
         let weightPlan = TransformerWeightPlan(
             sourceEmbedding: sourceEmbedding, targetEmbedding: targetEmbedding,
             encoderPositions: nil, decoderPositions: nil,
             encoderEmbeddingNorm: nil, decoderEmbeddingNorm: nil,
-            encoderLayers: encoderLayers, decoderLayers: decoderLayers,
+            encoderLayers: layers.encoder, decoderLayers: layers.decoder,
             encoderFinalNorm: try norm("model.encoder.layer_norm"), decoderFinalNorm: try norm("model.decoder.layer_norm"),
             output: LinearTensors(weight: outputWeight, bias: nil))
         var result = MarianConfig(
