@@ -210,12 +210,14 @@ func beamSearch<Decoder: StepDecoder>(decoder: inout Decoder, _ setup: SearchSet
                 }
                 // A sentence whose constraints fit counts only the hypotheses that meet them all.
                 var ending = finished[sentence].count
+                var needed = setup.maxCandidates
                 var met: [[Int]]? = nil
                 if let beams = constrained, beams.tables.isConstrained(sentence) {
                     met = beams.finishedCounts[sentence]
                     if beams.tables.sentences[sentence].fits {
                         ending = met!.filter { beams.satisfies(sentence: sentence, $0) }.count
                     }
+                    needed = beams.finishedNeeded(sentence: sentence, maxCandidates: setup.maxCandidates, hypotheses: setup.hypotheses)
                 }
                 let done: Bool
                 if isLastStep {
@@ -223,7 +225,7 @@ func beamSearch<Decoder: StepDecoder>(decoder: inout Decoder, _ setup: SearchSet
                 } else if allowEarlyExit {
                     done = topBeamFinished[i] && ending >= setup.hypotheses
                 } else {
-                    done = ending >= setup.maxCandidates
+                    done = ending >= needed
                 }
                 if done {
                     results[sentence] = setup.finalize(finished[sentence], met: met)

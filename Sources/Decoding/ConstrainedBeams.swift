@@ -13,8 +13,12 @@
 /// - the end token is forbidden to a row with constraint tokens still to generate, as long
 ///   as they still fit before the maximum length (room left for the end token after them);
 ///   a row that can no longer fit them may end (`ConstraintTables.Sentence.fits`);
-/// - finished hypotheses that meet every constraint rank before those that do not, and a
-///   sentence whose constraints fit ends only once it has enough of the former.
+/// - finished hypotheses that meet more constraint occurrences rank first; a sentence whose
+///   constraints fit ends once enough hypotheses that meet them all have finished: the top
+///   bank's share of CTranslate2's round(beam × patience), i.e. divided by the number of
+///   banks (constraint tokens + 1), rounded up, and at least the n-best size (waiting for
+///   the full count would make the top bank, which holds one slot in a small beam, finish
+///   hypothesis after hypothesis, several times the unconstrained search's work).
 ///
 /// Sentences without constraints take none of these paths, so they come out exactly as in
 /// an unconstrained search.
@@ -192,6 +196,14 @@ struct ConstrainedBeams {
         return (0..<info.constraintCount).map { k in
             Int(tables.counts[info.first + k] - remaining[origin * tables.stride + k]) + (Int32(k) == completed ? 1 : 0)
         }
+    }
+
+    /// Finished hypotheses that end a constrained sentence (CTranslate2 ends a sentence at
+    /// round(beam × patience)): the top bank's share of that, since the beam is divided
+    /// among the banks (constraint tokens + 1), and at least the n-best size.
+    func finishedNeeded(sentence: Int, maxCandidates: Int, hypotheses: Int) -> Int {
+        let banks = tables.sentences[sentence].totalTokens + 1
+        return max(hypotheses, (maxCandidates + banks - 1) / banks)
     }
 
     func satisfies(sentence: Int, _ counts: [Int]) -> Bool {

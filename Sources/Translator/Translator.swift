@@ -31,22 +31,38 @@ public final class Translator: Sendable {
     }
 
     /// Translates text lines; an empty line gives an empty result.
-    public func translate(_ lines: [String], options: TranslationOptions) throws -> [TranslationResult] {
+    ///
+    /// - Parameter targetTerms: empty, or per line the target terms its output must contain,
+    ///   one entry per occurrence (a term twice in the source is given twice). They are forced
+    ///   by the constrained beam search (beam size ≥ 2; see `TargetTerms` for how a term
+    ///   becomes pieces); each hypothesis says which it has in `termsMet`. Lines without
+    ///   terms are translated exactly as without this parameter.
+    public func translate(_ lines: [String], targetTerms: [[String]] = [], options: TranslationOptions) throws -> [TranslationResult] {
         let pieces = lines.map { line -> [String] in
             line.allSatisfy(\.isWhitespace) ? [] : sourcePieces.encode(line).map(\.pieceString)
         }
-        return try translate(pieces: pieces, options: options)
+        return try translate(pieces: pieces, targetTerms: targetTerms, options: options)
     }
 
     /// Translates sentences already cut into source pieces (any `>>lang<<` token included).
-    public func translate(pieces: [[String]], options: TranslationOptions) throws -> [TranslationResult] {
+    public func translate(pieces: [[String]], targetTerms: [[String]] = [], options: TranslationOptions) throws -> [TranslationResult] {
+        guard targetTerms.isEmpty || targetTerms.count == pieces.count else {
+            throw TranslatorError.termsMismatch(lines: pieces.count, termLists: targetTerms.count)
+        }
         BLAS.setThreads(options.threads)
         let unknown = sourceVocabulary.id(of: "<unk>") ?? config.unknownID ?? 1
         let ids = pieces.map { sentence -> [Int32] in
             guard !sentence.isEmpty else { return [] }
             return sentence.map { Int32(sourceVocabulary.id(of: $0) ?? unknown) } + [Int32(config.sourceEOSID)]
         }
+        let targetUnknown = Int32(targetVocabulary.id(of: "<unk>") ?? config.unknownID ?? 1)
+        let terms = targetTerms.map { TargetTerms($0, pieces: targetPieces, vocabulary: targetVocabulary, unknown: targetUnknown) }
         var results = [TranslationResult](repeating: .empty, count: ids.count)
+        // An empty line has no output, so none of its terms is met.
+        for (k, list) in terms.enumerated() where ids[k].isEmpty && !list.occurrence.isEmpty {
+            results[k] = TranslationResult(hypotheses: [TranslationHypothesis(text: "", tokens: [], ids: [], score: 0,
+                                                                             termsMet: list.occurrence.map { _ in false })])
+        }
         let live = ids.indices.filter { !ids[$0].isEmpty }
         // Inputs are cut to CTranslate2's max_input_length and to the positions the model
         // has (the source </s> kept last); the result says so.
@@ -61,22 +77,37 @@ public final class Translator: Sendable {
             let encoded = model.encode(sources)
             var decoder = ModelStepDecoder(IncrementalDecoder(model: model, encoded: encoded))
             let start = Int32(config.eosID)
+            let constraints = terms.isEmpty ? [] : members.map { terms[$0].constraints }
             let found = try Decoding.search(decoder: &decoder, startTokens: members.map { _ in [start] },
                                    endToken: Int32(config.eosID), unknownToken: config.unknownID.map(Int32.init),
-                                   options: searchOptions)
+                                   options: searchOptions, constraints: constraints)
             for (member, hypotheses) in zip(members, found) {
                 let cut = ids[member].count > maxLength
                 results[member] = TranslationResult(
-                    hypotheses: hypotheses.map(hypothesis),
+                    hypotheses: hypotheses.map { hypothesis($0, terms: terms.isEmpty ? nil : terms[member]) },
                     warnings: cut ? ["input of \(ids[member].count) tokens cut to \(maxLength) (the model's limit)"] : [])
             }
         }
         return results
     }
 
-    private func hypothesis(_ h: Hypothesis) -> TranslationHypothesis {
-        let tokens = h.tokens.map { targetVocabulary.piece(Int($0)) ?? "<unk>" }
-        return TranslationHypothesis(text: targetPieces.decode(pieces: tokens), tokens: tokens, ids: h.tokens.map(Int.init), score: h.score)
+    private func hypothesis(_ h: Hypothesis, terms: TargetTerms?) -> TranslationHypothesis {
+        var tokens = h.tokens.map { targetVocabulary.piece(Int($0)) ?? "<unk>" }
+        if let terms { tokens = terms.restore(tokens, ids: h.tokens, met: h.constraintsMet) }
+        return TranslationHypothesis(text: targetPieces.decode(pieces: tokens), tokens: tokens, ids: h.tokens.map(Int.init), score: h.score,
+                                     termsMet: terms?.met(h) ?? [])
+    }
+}
+
+/// Why the Translator refused a call.
+public enum TranslatorError: Error, CustomStringConvertible, Equatable {
+    case termsMismatch(lines: Int, termLists: Int)
+
+    public var description: String {
+        switch self {
+        case .termsMismatch(let lines, let lists):
+            return "translate: \(lists) target-term lists for \(lines) lines (give one list per line, or none)"
+        }
     }
 }
 
