@@ -196,9 +196,9 @@ func beamSearch<Decoder: StepDecoder>(decoder: inout Decoder, _ setup: SearchSet
                             start: history.baseAddress! + candidateOrigins[slot + k] * capacity, count: step))
                         hypothesis.append(token)
                         finished[sentence].append((hypothesis, candidateValues[slot + k]))
-                        if let beams = constrained, beams.tables.isConstrained(sentence) {
-                            constrained!.finishedCounts[sentence].append(
-                                beams.counts(sentence: sentence, slot: slot + k, origin: candidateOrigins[slot + k]))
+                        if setup.constraints?.isConstrained(sentence) == true {
+                            let counts = constrained!.counts(sentence: sentence, slot: slot + k, origin: candidateOrigins[slot + k])
+                            constrained!.finishedCounts[sentence].append(counts)
                         }
                         for j in secondary..<candidates where candidateTokens[slot + j] != endToken {
                             next = j

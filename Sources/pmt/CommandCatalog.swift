@@ -25,9 +25,9 @@ enum CommandCatalog {
             OptionSpec("--length-penalty", "A", "final score = sum of log-probabilities / length^A (default 1)"),
             OptionSpec("--n-best", "N", "hypotheses per segment in jsonl output"),
             OptionSpec("--output-format", "F", "text (default) or jsonl"),
-            OptionSpec("--glossary", "DB", "apply the approved terms of this glossary store"),
-            OptionSpec("--domain", "CODE", "glossary domain or IPC class"),
-            OptionSpec("--no-glossary", nil, "apply no glossary"),
+            OptionSpec("--glossary", "DB", "force the approved terms of this glossary store (read-only) into the output"),
+            OptionSpec("--domain", "CODE", "glossary domain or IPC class of the input (unscoped terms always apply)"),
+            OptionSpec("--no-glossary", nil, "apply no glossary (even with --glossary)"),
         ] + langOptions + [
             OptionSpec("--threads", "N", "compute threads"),
             OptionSpec("--max-batch-tokens", "N", "token budget of one batch"),
@@ -35,7 +35,7 @@ enum CommandCatalog {
             OptionSpec("--no-progress", nil, "never show progress"),
         ],
         positionals: 0...Int.max,
-        details: "With no FILE, reads text lines from stdin and writes one line per input line. Plain text works now; XML and JSONL documents come with issue #5.")
+        details: "With no FILE, reads text lines from stdin and writes one line per input line. Plain text works now; XML and JSONL documents come with issue #5. With --glossary, the terms of the language pair (--source-lang/--target-lang, default en and ko) found in a line are forced into its translation by the beam search (beam size 2 or more), once per occurrence, when they fit within --max-length; Korean particles after them are made to agree; jsonl output lists per line \"terms\": [{source, target, applied}].")
 
     static let tokenize = CommandSpec(
         ["tokenize"], summary: "Cut stdin lines into SentencePiece pieces (or ids), one output line per input line.",

@@ -9,6 +9,11 @@ struct TranslateGlossary {
     let matcher: TermMatcher
     let targetLanguage: String
 
+    init(matcher: TermMatcher, targetLanguage: String) {
+        self.matcher = matcher
+        self.targetLanguage = targetLanguage
+    }
+
     /// One term found in a line, and whether the translation has its target.
     struct AppliedTerm {
         let source: String
@@ -28,16 +33,21 @@ struct TranslateGlossary {
         for (flag, code) in [("--source-lang", source), ("--target-lang", target)] where !LanguageCode.isValid(code) {
             throw CLIError.usage("translate: \(flag) '\(code)' is not a language code (e.g. en, ko, zh-Hans)")
         }
-        guard FileManager.default.fileExists(atPath: db) else {
-            throw CLIError.failure("translate: \(db): no glossary store there (create one with 'pmt glossary init --db \(db)' and 'pmt glossary import')")
+        return try TranslateGlossary(store: db, domain: arguments.value("--domain"), sourceLanguage: source, targetLanguage: target)
+    }
+
+    /// The approved terms of the store at `path` for the pair, scoped by `domain` (a domain
+    /// code or IPC class; nil: only unscoped terms).
+    init(store path: String, domain: String?, sourceLanguage: String, targetLanguage: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CLIError.failure("translate: \(path): no glossary store there (create one with 'pmt glossary init --db \(path)' and 'pmt glossary import')")
         }
         do {
-            let store = try GlossaryStore(readingFrom: db)
-            let scopes = arguments.value("--domain").map { [$0] } ?? []
-            let terms = try store.applicableTerms(sourceLanguage: source, targetLanguage: target, scopes: scopes)
-            return TranslateGlossary(matcher: TermMatcher(terms: terms), targetLanguage: target)
+            let store = try GlossaryStore(readingFrom: path)
+            let terms = try store.applicableTerms(sourceLanguage: sourceLanguage, targetLanguage: targetLanguage, scopes: domain.map { [$0] } ?? [])
+            self.init(matcher: TermMatcher(terms: terms), targetLanguage: targetLanguage)
         } catch {
-            throw CLIError.failure("translate: --glossary \(db): \(error)")
+            throw CLIError.failure("translate: --glossary \(path): \(error)")
         }
     }
 
