@@ -145,6 +145,21 @@ final class TranslateGlossaryTests: XCTestCase {
         XCTAssertEqual((other[0]["terms"] as? [Any])?.count, 0)
     }
 
+    /// Terms that do not fit within --max-length: the translation ends unconstrained, says
+    /// which terms it could not apply, and still exits 0.
+    func testTermsThatDoNotFitAreReported() throws {
+        // 정부, 병원 and ▁ 강: 4 pieces, 2 allowed.
+        let result = try run(["translate", "--model", model, "--glossary", db, "--max-length", "2", "--output-format", "jsonl"],
+                             stdin: "The government built a hospital near the river.\n")
+        let out = try objects(result.stdout)
+        let tokens = try XCTUnwrap(out.first?["tokens"] as? [String])
+        XCTAssertLessThanOrEqual(tokens.count, 3, "2 and </s>, or 3 cut at the limit (CTranslate2's max_decoding_length)")
+        let applied = (out[0]["terms"] as? [[String: Any]] ?? []).map { $0["applied"] as? Bool }
+        XCTAssertEqual(applied.count, 3)
+        XCTAssertTrue(applied.contains(false), "\(applied)")
+        XCTAssertTrue(result.stderr.contains("pmt: warning: translate: line 1: terms not applied"), result.stderr)
+    }
+
     func testGlossaryMisuse() throws {
         let missing = directory.appendingPathComponent("none.db").path
         let noStore = try run(["translate", "--model", model, "--glossary", missing], stdin: "a river\n", status: 1)
