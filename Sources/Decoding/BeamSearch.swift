@@ -17,6 +17,9 @@
 ///   finished at some step and it has `hypotheses` finished; otherwise once it has
 ///   round(beam × patience) finished. Its finished hypotheses are normalized, sorted and
 ///   cut to the n-best size, and it leaves the decoder's batch.
+///
+/// With lexical constraints, `ConstrainedBeams` changes the candidates of the sentences that
+/// have some (dynamic beam allocation) and when they end; other sentences are untouched.
 func beamSearch<Decoder: StepDecoder>(decoder: inout Decoder, _ setup: SearchSetup) throws -> [[Hypothesis]] {
     let vocabularySize = setup.vocabularySize
     let batchSize = setup.batchSize
@@ -64,6 +67,10 @@ func beamSearch<Decoder: StepDecoder>(decoder: inout Decoder, _ setup: SearchSet
         try decoder.reorder(order)
         hasScores = true
     }
+    var constrained = setup.constraints.map {
+        ConstrainedBeams($0, beam: beam, batchSize: batchSize, endToken: endToken, maxLength: capacity,
+                         firstLayout: expandAfterFirstStep ? Array(0..<batchSize) : order)
+    }
 
     for step in 0..<capacity {
         let expanded = !expandAfterFirstStep || step > 0
@@ -71,11 +78,14 @@ func beamSearch<Decoder: StepDecoder>(decoder: inout Decoder, _ setup: SearchSet
         let rows = live.count * rowsPerSentence
         try decoder.step(tokens, logits: &logits)
         try checkLogits(logits, rows: rows, vocabularySize: vocabularySize)
+        constrained?.banEndTokens(live: live, rowsPerSentence: rowsPerSentence, step: step)
+        let endBans = constrained?.endBanned ?? []
 
         // Per sentence (the sentences in parallel chunks): for each of its rows the rules and
         // the log-softmax shift, then the top 2·beam of its rows, all while they are in cache.
         let threads = kernelThreads(setup.threads, logits: rows * vocabularySize)
         logits.withUnsafeMutableBufferPointer { logits in
+          endBans.withUnsafeBufferPointer { endBans in
             history.withUnsafeBufferPointer { history in
                 scratch.withUnsafeMutableBufferPointer { scratch in
                     shifts.withUnsafeMutableBufferPointer { shifts in
@@ -92,6 +102,9 @@ func beamSearch<Decoder: StepDecoder>(decoder: inout Decoder, _ setup: SearchSet
                                                         setup.rules.apply(row, step: step, history: history.baseAddress! + r * capacity,
                                                                           length: step, scratch: scratch.baseAddress! + chunk * capacity)
                                                         shifts[r] = RowKernels.logSoftmaxShift(row, vocabularySize)
+                                                        // A constrained row that owes tokens may not end:
+                                                        // masked after the softmax, so its probabilities stay.
+                                                        if !endBans.isEmpty && endBans[r] { row[Int(endToken)] = RowKernels.disabled }
                                                     }
                                                     let slot = i * candidates
                                                     let heap = TopKHeap(values: values.baseAddress! + slot,
@@ -115,6 +128,27 @@ func beamSearch<Decoder: StepDecoder>(decoder: inout Decoder, _ setup: SearchSet
                     }
                 }
             }
+          }
+        }
+
+        // Dynamic beam allocation for the constrained sentences past their forced prefix.
+        if constrained != nil {
+            logits.withUnsafeBufferPointer { logits in
+                shifts.withUnsafeBufferPointer { shifts in
+                    beamScores.withUnsafeBufferPointer { beamScores in
+                        for (i, sentence) in live.enumerated()
+                        where setup.constraints!.isConstrained(sentence) && step >= setup.prefixLength(sentence) {
+                            let firstRow = i * rowsPerSentence
+                            constrained!.select(i, sentence: sentence, firstRow: firstRow, rows: rowsPerSentence,
+                                                vocabularySize: vocabularySize,
+                                                logits: logits.baseAddress! + firstRow * vocabularySize,
+                                                shifts: shifts.baseAddress! + firstRow,
+                                                offsets: hasScores ? beamScores.baseAddress! + firstRow : nil,
+                                                tokens: &candidateTokens, values: &candidateValues, origins: &candidateOrigins)
+                        }
+                    }
+                }
+            }
         }
 
         // update_sample_with_prefix.
@@ -122,6 +156,9 @@ func beamSearch<Decoder: StepDecoder>(decoder: inout Decoder, _ setup: SearchSet
             for i in 0..<live.count {
                 let prefix = prefixes[live[i]]
                 guard step <= prefix.count else { continue }
+                let isConstrained = setup.constraints?.isConstrained(live[i]) ?? false
+                // Allocation has chosen a constrained sentence's candidates at its first free step.
+                if isConstrained && step == prefix.count { continue }
                 let slot = i * candidates
                 for j in 0..<candidates {
                     if step < prefix.count {
@@ -134,6 +171,9 @@ func beamSearch<Decoder: StepDecoder>(decoder: inout Decoder, _ setup: SearchSet
                         continue
                     }
                     candidateOrigins[slot + j] = i * rowsPerSentence
+                }
+                if isConstrained {
+                    constrained!.advanceCandidates(i, sentence: live[i], tokens: candidateTokens, origins: candidateOrigins)
                 }
             }
         }
@@ -156,6 +196,10 @@ func beamSearch<Decoder: StepDecoder>(decoder: inout Decoder, _ setup: SearchSet
                             start: history.baseAddress! + candidateOrigins[slot + k] * capacity, count: step))
                         hypothesis.append(token)
                         finished[sentence].append((hypothesis, candidateValues[slot + k]))
+                        if setup.constraints?.isConstrained(sentence) == true {
+                            let counts = constrained!.counts(sentence: sentence, slot: slot + k, origin: candidateOrigins[slot + k])
+                            constrained!.finishedCounts[sentence].append(counts)
+                        }
                         for j in secondary..<candidates where candidateTokens[slot + j] != endToken {
                             next = j
                             secondary = j + 1
@@ -164,16 +208,27 @@ func beamSearch<Decoder: StepDecoder>(decoder: inout Decoder, _ setup: SearchSet
                     }
                     active[i * beam + k] = next
                 }
+                // A sentence whose constraints fit counts only the hypotheses that meet them all.
+                var ending = finished[sentence].count
+                var needed = setup.maxCandidates
+                var met: [[Int]]? = nil
+                if let beams = constrained, beams.tables.isConstrained(sentence) {
+                    met = beams.finishedCounts[sentence]
+                    if beams.tables.sentences[sentence].fits {
+                        ending = met!.filter { beams.satisfies(sentence: sentence, $0) }.count
+                    }
+                    needed = beams.finishedNeeded(sentence: sentence, maxCandidates: setup.maxCandidates, hypotheses: setup.hypotheses)
+                }
                 let done: Bool
                 if isLastStep {
                     done = true
                 } else if allowEarlyExit {
-                    done = topBeamFinished[i] && finished[sentence].count >= setup.hypotheses
+                    done = topBeamFinished[i] && ending >= setup.hypotheses
                 } else {
-                    done = finished[sentence].count >= setup.maxCandidates
+                    done = ending >= needed
                 }
                 if done {
-                    results[sentence] = setup.finalize(finished[sentence])
+                    results[sentence] = setup.finalize(finished[sentence], met: met)
                     finished[sentence] = []
                 } else {
                     keep.append(i)
@@ -203,6 +258,15 @@ func beamSearch<Decoder: StepDecoder>(decoder: inout Decoder, _ setup: SearchSet
                     }
                 }
             }
+        }
+        if constrained != nil {
+            for (newIndex, i) in keep.enumerated() where setup.constraints!.isConstrained(live[i]) {
+                for k in 0..<beam {
+                    let c = i * candidates + active[i * beam + k]
+                    constrained!.carry(to: newIndex * beam + k, slot: c, origin: candidateOrigins[c], sentence: live[i])
+                }
+            }
+            constrained!.swapRows()
         }
         swap(&history, &nextHistory)
         hasScores = true

@@ -9,11 +9,16 @@ public struct Hypothesis: Sendable, Equatable {
     public var score: Float
     /// Whether the hypothesis ended with the end token (false: cut at maxDecodingLength).
     public var endsWithEndToken: Bool
+    /// With lexical constraints: per constraint of the sentence (identical token sequences
+    /// merged, in first-seen order), how many of its required occurrences this hypothesis
+    /// has. Empty for a sentence without constraints.
+    public var constraintsMet: [Int]
 
-    public init(tokens: [Int32], score: Float, endsWithEndToken: Bool) {
+    public init(tokens: [Int32], score: Float, endsWithEndToken: Bool, constraintsMet: [Int] = []) {
         self.tokens = tokens
         self.score = score
         self.endsWithEndToken = endsWithEndToken
+        self.constraintsMet = constraintsMet
     }
 }
 

@@ -16,13 +16,22 @@ import Foundation
 ///   - unknownToken: the unknown id, forbidden when `options.disableUnknown`.
 ///   - threads: threads for the per-row work between decoder steps (log-softmax, top-k),
 ///     used when a step has at least 64K logits; the decoder's BLAS threads are idle then.
-/// - Returns: per sentence, `options.hypotheses` hypotheses, best first.
+///   - constraints: empty, or per sentence its lexical constraints (token sequences that
+///     must appear, each `count` times; see `ConstrainedBeams` for the search). With none
+///     at all the search is exactly the unconstrained one; in a batch with some, each
+///     sentence without constraints still comes out exactly as unconstrained. Constraints
+///     need beam search (beam size ≥ 2), and may not hold the end token or a token the
+///     options forbid. Every returned hypothesis says in `constraintsMet` how often it met
+///     each of its sentence's constraints (identical sequences merged, in first-seen order).
+/// - Returns: per sentence, `options.hypotheses` hypotheses, best first (with constraints:
+///   those that meet all of them first).
 public func search<Decoder: StepDecoder>(
     decoder: inout Decoder, startTokens: [[Int32]], endToken: Int32, unknownToken: Int32? = nil,
-    options: SearchOptions, threads: Int = 1
+    options: SearchOptions, threads: Int = 1, constraints: [[TokenConstraint]] = []
 ) throws -> [[Hypothesis]] {
     let setup = try SearchSetup(vocabularySize: decoder.vocabularySize, startTokens: startTokens,
-                                endToken: endToken, unknownToken: unknownToken, options: options, threads: threads)
+                                endToken: endToken, unknownToken: unknownToken, options: options, threads: threads,
+                                constraints: constraints)
     if options.beamSize == 1 {
         return try greedySearch(decoder: &decoder, setup)
     }
@@ -48,9 +57,11 @@ struct SearchSetup {
     let maxCandidates: Int
     let returnEndToken: Bool
     let threads: Int
+    /// nil when no sentence has a constraint.
+    let constraints: ConstraintTables?
 
     init(vocabularySize: Int, startTokens: [[Int32]], endToken: Int32, unknownToken: Int32?,
-         options: SearchOptions, threads: Int) throws {
+         options: SearchOptions, threads: Int, constraints: [[TokenConstraint]] = []) throws {
         func invalid(_ message: String) -> SearchError { .invalidOption(message) }
         // decoding.cc validate_decoding_options, in its order.
         guard options.beamSize > 0 else { throw invalid("the beam size must be > 0 (got \(options.beamSize))") }
@@ -113,6 +124,11 @@ struct SearchSetup {
         self.maxCandidates = maxCandidates
         returnEndToken = options.returnEndToken
         self.threads = threads
+        let prefixes = self.prefixes
+        self.constraints = try ConstraintTables(constraints, batchSize: startTokens.count, vocabularySize: vocabularySize,
+                                                endToken: endToken, forbidden: Set(suppressed.map(Int32.init)),
+                                                maxLength: options.maxDecodingLength,
+                                                prefixLengths: { prefixes?[$0].count ?? 0 }, beamSize: options.beamSize)
     }
 
     func prefixLength(_ sentence: Int) -> Int { prefixes?[sentence].count ?? 0 }
@@ -122,25 +138,36 @@ struct SearchSetup {
     /// sorted best first (stably: libstdc++'s std::sort is an insertion sort below 17
     /// elements) and cut to the n-best size; trailing end tokens are dropped unless
     /// `returnEndToken`.
-    func finalize(_ raw: [(tokens: [Int32], score: Float)]) -> [Hypothesis] {
-        var normalized = raw.map { hypothesis -> Hypothesis in
+    ///
+    /// With constraints (`met`: per raw hypothesis, its met count of each constraint), the
+    /// hypotheses that met more constraint occurrences sort first, so those that meet them
+    /// all come before the others.
+    func finalize(_ raw: [(tokens: [Int32], score: Float)], met: [[Int]]? = nil) -> [Hypothesis] {
+        var normalized = raw.enumerated().map { k, hypothesis -> Hypothesis in
             let score = hypothesis.score / Foundation.pow(Float(hypothesis.tokens.count), lengthPenalty)
             var tokens = hypothesis.tokens
             let ended = tokens.last == endToken
             if !returnEndToken {
                 while tokens.last == endToken { tokens.removeLast() }
             }
-            return Hypothesis(tokens: tokens, score: score, endsWithEndToken: ended)
+            return Hypothesis(tokens: tokens, score: score, endsWithEndToken: ended, constraintsMet: met?[k] ?? [])
         }
-        // Insertion sort on `>`: stable, as libstdc++'s for these sizes.
+        // Insertion sort on `>`: stable, as libstdc++'s for these sizes. With constraints the
+        // key is (occurrences met, score).
+        var occurrences = met?.map { $0.reduce(0, +) } ?? []
         for i in normalized.indices.dropFirst() {
             let item = normalized[i]
+            let itemOccurrences = occurrences.isEmpty ? 0 : occurrences[i]
             var j = i
-            while j > 0 && item.score > normalized[j - 1].score {
+            while j > 0 {
+                let before = occurrences.isEmpty ? 0 : occurrences[j - 1]
+                guard itemOccurrences != before ? itemOccurrences > before : item.score > normalized[j - 1].score else { break }
                 normalized[j] = normalized[j - 1]
+                if !occurrences.isEmpty { occurrences[j] = occurrences[j - 1] }
                 j -= 1
             }
             normalized[j] = item
+            if !occurrences.isEmpty { occurrences[j] = itemOccurrences }
         }
         return Array(normalized.prefix(hypotheses))
     }

@@ -15,6 +15,20 @@ public final class GlossaryStore {
         try GlossarySchema.migrate(database)
     }
 
+    /// Opens an existing store for reading only (translation applies terms; it never
+    /// writes). A store of an older schema is refused with what to do, since it cannot be
+    /// migrated read-only.
+    public init(readingFrom path: String) throws {
+        database = try SQLiteDatabase(readingFrom: path)
+        let found = try database.userVersion
+        if found > GlossarySchema.currentVersion {
+            throw GlossaryError.newerSchema(path: path, found: found, known: GlossarySchema.currentVersion)
+        }
+        if found < GlossarySchema.currentVersion {
+            throw GlossaryError.store("\(path): schema version \(found), this pmt needs \(GlossarySchema.currentVersion): run any 'pmt glossary' command on it (e.g. 'pmt glossary stats --db \(path)') to upgrade it")
+        }
+    }
+
     public static var schemaVersion: Int { GlossarySchema.currentVersion }
 
     public func transaction<T>(_ body: () throws -> T) throws -> T {

@@ -28,10 +28,19 @@ public final class SQLiteDatabase {
 
     /// Opens (and with `create`, creates) the file; write-ahead logging so readers never
     /// block the writer, and a busy timeout so two maintainers wait rather than fail.
-    public init(path: String, create: Bool = true, busyTimeoutMilliseconds: Int32 = 5000) throws {
+    public convenience init(path: String, create: Bool = true, busyTimeoutMilliseconds: Int32 = 5000) throws {
+        try self.init(path: path, create: create, readOnly: false, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+    }
+
+    /// Opens an existing file for reading only (its journal mode left as it is).
+    public convenience init(readingFrom path: String, busyTimeoutMilliseconds: Int32 = 5000) throws {
+        try self.init(path: path, create: false, readOnly: true, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+    }
+
+    private init(path: String, create: Bool, readOnly: Bool, busyTimeoutMilliseconds: Int32) throws {
         self.path = path
-        var flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX
-        if create { flags |= SQLITE_OPEN_CREATE }
+        var flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_FULLMUTEX
+        if create && !readOnly { flags |= SQLITE_OPEN_CREATE }
         let status = sqlite3_open_v2(path, &handle, flags, nil)
         guard status == SQLITE_OK else {
             let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
@@ -40,7 +49,7 @@ public final class SQLiteDatabase {
             throw SQLiteError(path: path, code: status, message: message, sql: nil)
         }
         sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
-        try execute("PRAGMA journal_mode=WAL")
+        if !readOnly { try execute("PRAGMA journal_mode=WAL") }
         try execute("PRAGMA foreign_keys=ON")
     }
 

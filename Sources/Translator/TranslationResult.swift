@@ -5,12 +5,17 @@ public struct TranslationHypothesis: Sendable, Equatable {
     public let tokens: [String]
     public let ids: [Int]
     public let score: Float
+    /// With target terms: per term occurrence given for the line, whether this hypothesis
+    /// has it (false only where the terms did not fit within the maximum length). Empty
+    /// without terms.
+    public let termsMet: [Bool]
 
-    public init(text: String, tokens: [String], ids: [Int], score: Float) {
+    public init(text: String, tokens: [String], ids: [Int], score: Float, termsMet: [Bool] = []) {
         self.text = text
         self.tokens = tokens
         self.ids = ids
         self.score = score
+        self.termsMet = termsMet
     }
 }
 

@@ -54,19 +54,27 @@ public final class Translator: Sendable {
     /// Translates text lines; an empty line gives an empty result. A multilingual model takes
     /// the source language from `options.sourceLanguage` and the target from
     /// `options.targetLanguage` (default Korean); Marian models ignore both.
-    public func translate(_ lines: [String], options: TranslationOptions) throws -> [TranslationResult] {
-        try translate(lines, sourceLanguages: lines.map { _ in options.sourceLanguage }, options: options)
+    ///
+    /// - Parameter targetTerms: empty, or per line the target terms its output must contain,
+    ///   one entry per occurrence (a term twice in the source is given twice). They are forced
+    ///   by the constrained beam search (beam size ≥ 2; see `TargetTerms` for how a term
+    ///   becomes pieces); each hypothesis says which it has in `termsMet`. Lines without
+    ///   terms are translated exactly as without this parameter.
+    public func translate(_ lines: [String], targetTerms: [[String]] = [], options: TranslationOptions) throws -> [TranslationResult] {
+        try translate(lines, sourceLanguages: lines.map { _ in options.sourceLanguage }, targetTerms: targetTerms, options: options)
     }
 
-    /// As `translate(_:options:)`, with one source language per line (documents mix languages).
-    public func translate(_ lines: [String], sourceLanguages: [String?], options: TranslationOptions) throws -> [TranslationResult] {
+    /// As `translate(_:targetTerms:options:)`, with one source language per line (documents
+    /// mix languages).
+    public func translate(_ lines: [String], sourceLanguages: [String?], targetTerms: [[String]] = [],
+                          options: TranslationOptions) throws -> [TranslationResult] {
         precondition(sourceLanguages.count == lines.count, "\(sourceLanguages.count) source languages for \(lines.count) lines")
         let pieces = lines.map { line -> [String] in
             guard !line.allSatisfy(\.isWhitespace) else { return [] }
             let pieces = sourcePieces.encode(line).map(\.pieceString)
             return multilingualInput?.pieces(pieces, of: line) ?? pieces
         }
-        return try translate(pieces: pieces, sourceLanguages: sourceLanguages, options: options)
+        return try translate(pieces: pieces, sourceLanguages: sourceLanguages, targetTerms: targetTerms, options: options)
     }
 
     /// The model ids of a line as the encoder sees them (`[src_lang] pieces </s>` for M2M-100 /
@@ -87,11 +95,15 @@ public final class Translator: Sendable {
     }
 
     /// Translates sentences already cut into source pieces (any `>>lang<<` token included).
-    public func translate(pieces: [[String]], options: TranslationOptions) throws -> [TranslationResult] {
-        try translate(pieces: pieces, sourceLanguages: pieces.map { _ in options.sourceLanguage }, options: options)
+    public func translate(pieces: [[String]], targetTerms: [[String]] = [], options: TranslationOptions) throws -> [TranslationResult] {
+        try translate(pieces: pieces, sourceLanguages: pieces.map { _ in options.sourceLanguage }, targetTerms: targetTerms, options: options)
     }
 
-    public func translate(pieces: [[String]], sourceLanguages: [String?], options: TranslationOptions) throws -> [TranslationResult] {
+    public func translate(pieces: [[String]], sourceLanguages: [String?], targetTerms: [[String]] = [],
+                          options: TranslationOptions) throws -> [TranslationResult] {
+        guard targetTerms.isEmpty || targetTerms.count == pieces.count else {
+            throw TranslatorError.termsMismatch(lines: pieces.count, termLists: targetTerms.count)
+        }
         BLAS.setThreads(options.threads)
         let ids = try zip(pieces, sourceLanguages).map { sentence, language -> [Int32] in
             sentence.isEmpty ? [] : try sourceIDs(pieces: sentence, sourceLanguage: language)
@@ -102,7 +114,14 @@ public final class Translator: Sendable {
         if let multilingualInput {
             start.append(Int32(try options.targetLanguage.map(multilingualInput.languageID) ?? multilingualInput.defaultTargetID()))
         }
+        let targetUnknown = Int32(targetVocabulary.id(of: "<unk>") ?? config.unknownID ?? 1)
+        let terms = targetTerms.map { TargetTerms($0, pieces: targetPieces, vocabulary: targetVocabulary, unknown: targetUnknown) }
         var results = [TranslationResult](repeating: .empty, count: ids.count)
+        // An empty line has no output, so none of its terms is met.
+        for (k, list) in terms.enumerated() where ids[k].isEmpty && !list.occurrence.isEmpty {
+            results[k] = TranslationResult(hypotheses: [TranslationHypothesis(text: "", tokens: [], ids: [], score: 0,
+                                                                             termsMet: list.occurrence.map { _ in false })])
+        }
         let live = ids.indices.filter { !ids[$0].isEmpty }
         // Inputs are cut to CTranslate2's max_input_length and to the positions the model
         // has (the source </s> kept last); the result says so.
@@ -116,13 +135,14 @@ public final class Translator: Sendable {
             let sources = members.map { ids[$0].count <= maxLength ? ids[$0] : Array(ids[$0].prefix(maxLength - 1)) + [Int32(config.sourceEOSID)] }
             let encoded = model.encode(sources)
             var decoder = ModelStepDecoder(IncrementalDecoder(model: model, encoded: encoded))
+            let constraints = terms.isEmpty ? [] : members.map { terms[$0].constraints }
             let found = try Decoding.search(decoder: &decoder, startTokens: members.map { _ in start },
                                    endToken: Int32(config.eosID), unknownToken: config.unknownID.map(Int32.init),
-                                   options: searchOptions)
+                                   options: searchOptions, constraints: constraints)
             for (member, hypotheses) in zip(members, found) {
                 let cut = ids[member].count > maxLength
                 results[member] = TranslationResult(
-                    hypotheses: hypotheses.map { hypothesis($0, forced: start.count - 1) },
+                    hypotheses: hypotheses.map { hypothesis($0, forced: start.count - 1, terms: terms.isEmpty ? nil : terms[member]) },
                     warnings: cut ? ["input of \(ids[member].count) tokens cut to \(maxLength) (the model's limit)"] : [])
             }
         }
@@ -130,13 +150,17 @@ public final class Translator: Sendable {
     }
 
     /// The forced target-language token is left out of tokens, ids and text; special and
-    /// language tokens the model generates stay in `tokens` but not in the text.
-    private func hypothesis(_ h: Hypothesis, forced: Int) -> TranslationHypothesis {
-        let ids = h.tokens.dropFirst(min(forced, h.tokens.count)).map(Int.init)
-        let tokens = ids.map { targetVocabulary.piece($0) ?? "<unk>" }
+    /// language tokens the model generates stay in `tokens` but not in the text. Forced terms
+    /// with pieces the vocabulary lacks get their own text back (`TargetTerms.restore`).
+    private func hypothesis(_ h: Hypothesis, forced: Int, terms: TargetTerms?) -> TranslationHypothesis {
+        var allTokens = h.tokens.map { targetVocabulary.piece(Int($0)) ?? "<unk>" }
+        if let terms { allTokens = terms.restore(allTokens, ids: h.tokens, met: h.constraintsMet) }
+        let skip = min(forced, h.tokens.count)
+        let ids = h.tokens.dropFirst(skip).map(Int.init)
+        let tokens = Array(allTokens.dropFirst(skip))
         let special = multilingual?.specialIDs ?? []
         let text = targetPieces.decode(pieces: zip(ids, tokens).filter { !special.contains($0.0) }.map(\.1))
-        return TranslationHypothesis(text: text, tokens: tokens, ids: ids, score: h.score)
+        return TranslationHypothesis(text: text, tokens: tokens, ids: ids, score: h.score, termsMet: terms?.met(h) ?? [])
     }
 }
 

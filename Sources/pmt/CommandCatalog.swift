@@ -25,9 +25,9 @@ enum CommandCatalog {
             OptionSpec("--length-penalty", "A", "final score = sum of log-probabilities / length^A (default 1)"),
             OptionSpec("--n-best", "N", "hypotheses per segment in jsonl output"),
             OptionSpec("--output-format", "F", "text (default) or jsonl"),
-            OptionSpec("--glossary", "DB", "apply the approved terms of this glossary store"),
-            OptionSpec("--domain", "CODE", "glossary domain or IPC class"),
-            OptionSpec("--no-glossary", nil, "apply no glossary"),
+            OptionSpec("--glossary", "DB", "force the approved terms of this glossary store (read-only) into the output"),
+            OptionSpec("--domain", "CODE", "glossary domain or IPC class of the input (unscoped terms always apply)"),
+            OptionSpec("--no-glossary", nil, "apply no glossary (even with --glossary)"),
         ] + langOptions + [
             OptionSpec("--threads", "N", "compute threads"),
             OptionSpec("--max-batch-tokens", "N", "token budget of one batch"),
@@ -45,7 +45,11 @@ enum CommandCatalog {
         or -o FILE; several need -o DIR, an existing folder (each written as NAME.ko.EXT). Outputs are written \
         atomically; a bad document is an error naming it and leaves no output. --format xml|jsonl forces a \
         reader, --format text the line mode. With --output-format jsonl, documents give one object per segment \
-        (path, source, target, score, spans kept and restored, from memory).
+        (path, source, target, score, spans kept and restored, from memory). \
+        With --glossary, the approved terms of the language pair (--source-lang/--target-lang, default en and ko; \
+        documents also by their IPC classes) found in a segment are forced into its translation by the beam search \
+        (beam size 2 or more), once per occurrence, when they fit within --max-length; Korean particles after them \
+        are made to agree; jsonl output lists per segment "terms": [{source, target, applied}].
         """)
 
     static let tokenize = CommandSpec(

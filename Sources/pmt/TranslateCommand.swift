@@ -3,8 +3,9 @@ import PatentDocuments
 import Translator
 
 /// `pmt translate` on text: stdin lines (or the lines of text files) in, one output line
-/// per input line out; `--output-format jsonl` gives tokens and scores (and n-best).
-/// XML and JSONL filings go to `DocumentTranslateCommand`.
+/// per input line out; `--output-format jsonl` gives tokens and scores (and n-best), and
+/// with `--glossary` the terms found and applied. XML and JSONL filings go to
+/// `DocumentTranslateCommand`.
 enum TranslateCommand {
     static func run(_ arguments: ParsedArguments) throws {
         guard let model = arguments.value("--model") else { throw CLIError.usage("translate: --model DIR is required") }
@@ -35,6 +36,10 @@ enum TranslateCommand {
         guard options.search.hypotheses <= options.search.beamSize else {
             throw CLIError.usage("translate: --n-best \(options.search.hypotheses) exceeds --beam-size \(options.search.beamSize)")
         }
+        let glossary = try TranslateGlossary.open(arguments)
+        if glossary != nil && options.search.beamSize < 2 {
+            throw CLIError.usage("translate: --glossary needs --beam-size 2 or more (terms are forced by beam search); use --no-glossary for greedy search")
+        }
 
         if documents {
             return try DocumentTranslateCommand.run(arguments, format: format, translator: translator, options: options)
@@ -54,21 +59,31 @@ enum TranslateCommand {
             }
         }
 
-        let results: [TranslationResult]
+        let matches = glossary?.matches(lines) ?? []
+        var results: [TranslationResult]
         do {
             // A multilingual model without --source-lang: each line's language from its script.
             let languages = lines.map { line in options.sourceLanguage ?? (translator.multilingual == nil ? nil : LanguageGuess.language(of: line) ?? "en") }
-            results = try translator.translate(lines, sourceLanguages: languages, options: options)
+            results = try translator.translate(lines, sourceLanguages: languages, targetTerms: matches.map { $0.map(\.target) }, options: options)
         } catch {
             throw CLIError.failure("translate: \(error)")
         }
         var output = ""
         for (k, result) in results.enumerated() {
             for warning in result.warnings { standardError("pmt: warning: translate: line \(k + 1): \(warning)") }
+            var terms: [TranslateGlossary.AppliedTerm]? = nil
+            var texts = result.hypotheses.map(\.text)
+            if let glossary {
+                texts = result.hypotheses.map { glossary.agree($0, matches[k]) }
+                terms = TranslateGlossary.applied(result.best ?? TranslationResult.empty.hypotheses[0], matches[k])
+                if terms!.contains(where: { !$0.applied }) {
+                    standardError("pmt: warning: translate: line \(k + 1): terms not applied (they do not fit within the maximum length): \(terms!.filter { !$0.applied }.map(\.source).joined(separator: ", "))")
+                }
+            }
             if outputFormat == "jsonl" {
-                output += JSONLine.result(result, nBest: arguments.has("--n-best")) + "\n"
+                output += JSONLine.result(result, texts: texts, terms: terms, nBest: arguments.has("--n-best")) + "\n"
             } else {
-                output += (result.best?.text ?? "") + "\n"
+                output += (texts.first ?? "") + "\n"
             }
         }
         try OutputFile.write(output, to: arguments.value("-o"))
