@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "TranslatorTests", dependencies: ["Translator"]),
         .testTarget(name: "GlossaryTests", dependencies: ["Glossary"]),
         .testTarget(name: "PatentDocumentsTests", dependencies: ["PatentDocuments"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Glossary"]),
         .testTarget(name: "JobQueueTests", dependencies: ["JobQueue", "Pipeline"]),
         .testTarget(name: "pmtTests", dependencies: ["pmt"]),
     ],

@@ -1,4 +1,5 @@
 import Foundation
+import Glossary
 import PatentDocuments
 
 /// A filing in, the same filing out with its text translated: units cut into segments,
@@ -7,13 +8,15 @@ import PatentDocuments
 public final class DocumentTranslator {
     let engine: any SegmentEngine
     let memory: TranslationMemory?
+    let glossary: DocumentGlossary?
     let planner: SegmentPlanner
     let spans: ProtectedSpanFinder
 
-    public init(engine: any SegmentEngine, memory: TranslationMemory? = nil,
+    public init(engine: any SegmentEngine, memory: TranslationMemory? = nil, glossary: DocumentGlossary? = nil,
                 segmenter: SentenceSegmenter = .patent, spans: ProtectedSpanFinder = .shared) {
         self.engine = engine
         self.memory = memory
+        self.glossary = glossary
         self.spans = spans
         planner = SegmentPlanner(segmenter: segmenter, spans: spans)
     }
@@ -44,6 +47,20 @@ public final class DocumentTranslator {
         // Each distinct (language, segment) once: from the memory, else from the engine.
         let keys = zip(segments, languages).map { SegmentKey(language: $1, text: TranslationMemory.normalized($0.clean)) }
         let distinct = Array(Set(keys.filter { !$0.text.allSatisfy(\.isWhitespace) })).sorted()
+        // The glossary's terms in each distinct segment, by its source language and the
+        // document's IPC classes; its version joins the memory's key.
+        var matchers: [String?: (matcher: TermMatcher, version: String)] = [:]
+        if let glossary {
+            for language in Set(distinct.map(\.language)) {
+                matchers[language] = try glossary.matcher(sourceLanguage: language ?? "en", targetLanguage: targetLanguage,
+                                                          ipcClasses: document.ipcClasses)
+            }
+        }
+        var matches: [SegmentKey: [TermMatch]] = [:]
+        for key in distinct { matches[key] = matchers[key.language]?.matcher.matches(in: key.text) ?? [] }
+        func context(_ language: String?) -> String {
+            engine.memoryContext + " source=" + (language ?? "?") + (matchers[language].map { " glossary=" + $0.version } ?? "")
+        }
         var known: [SegmentKey: MemoryEntry] = [:]
         if let memory {
             for (language, group) in Dictionary(grouping: distinct, by: \.language) {
@@ -64,13 +81,16 @@ public final class DocumentTranslator {
             for start in stride(from: 0, to: missing.count, by: step) {
                 let batch = missing[start..<min(start + step, missing.count)]
                 outputs += try engine.translate(batch.map(\.text), languages: batch.map(\.language),
-                                                required: batch.map { spans.spans(in: $0.text).map(\.text) })
+                                                terms: batch.map { (matches[$0] ?? []).map(\.target) })
                 progress?(start + batch.count, missing.count)
             }
             engineSeconds = Date().timeIntervalSince(engineStart)
             var fresh: [String?: [(source: String, entry: MemoryEntry)]] = [:]
             for (key, output) in zip(missing, outputs) {
-                let entry = MemoryEntry(target: output.text, tokens: output.tokens, score: output.score)
+                // Korean particles after the forced terms the output has agree with them.
+                let forced = zip(matches[key] ?? [], output.termsMet).filter(\.1).map(\.0.target)
+                let text = forced.isEmpty || !targetLanguage.hasPrefix("ko") ? output.text : KoreanParticles.agree(output.text, forcedTerms: forced)
+                let entry = MemoryEntry(target: text, tokens: output.tokens, score: output.score)
                 known[key] = entry
                 warnings[key] = output.warnings
                 fresh[key.language, default: []].append((key.text, entry))
@@ -87,9 +107,10 @@ public final class DocumentTranslator {
             let placed = MarkerPlacement.place(segment.markers, source: segment.clean, spans: found, in: guarded.text)
             translations[segment.unit, default: ""] += segment.leading + placed + segment.trailing
             if !segment.clean.allSatisfy(\.isWhitespace) {
+                let terms = (matches[key] ?? []).map { AppliedTerm(source: $0.matchedText, target: $0.target, applied: entry.target.contains($0.target)) }
                 reports.append(SegmentReport(unit: segment.unit, path: paths[segment.unit] ?? "", language: key.language,
                                              source: segment.clean, target: guarded.text, score: entry.score,
-                                             spansKept: guarded.kept, spansRestored: guarded.restored,
+                                             spansKept: guarded.kept, spansRestored: guarded.restored, terms: terms,
                                              fromMemory: fromMemory.contains(key), warnings: warnings[key] ?? []))
             }
         }
@@ -98,10 +119,6 @@ public final class DocumentTranslator {
                                    engineSeconds: engineSeconds, totalSeconds: Date().timeIntervalSince(started))
     }
 
-    /// The memory keeps translations apart by model, options and source language.
-    private func context(_ language: String?) -> String {
-        engine.memoryContext + " source=" + (language ?? "?")
-    }
 }
 
 /// A segment as the memory and the engine see it: its language and normalized text.

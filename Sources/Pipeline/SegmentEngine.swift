@@ -4,12 +4,15 @@ public struct EngineOutput: Sendable, Equatable {
     public let tokens: [String]
     public let score: Float
     public let warnings: [String]
+    /// Per forced term given for the segment, whether the output has it.
+    public let termsMet: [Bool]
 
-    public init(text: String, tokens: [String], score: Float, warnings: [String] = []) {
+    public init(text: String, tokens: [String], score: Float, warnings: [String] = [], termsMet: [Bool] = []) {
         self.text = text
         self.tokens = tokens
         self.score = score
         self.warnings = warnings
+        self.termsMet = termsMet
     }
 }
 
@@ -30,7 +33,7 @@ public protocol SegmentEngine {
     /// Whether a multilingual engine can translate from `language` (ISO 639-1).
     func knowsLanguage(_ language: String) -> Bool
     /// Translations of `segments` in order, each from its language (ISO 639-1, or nil when
-    /// unknown); `required` holds each segment's protected spans, which an engine able to
-    /// constrain its search puts in the output.
-    func translate(_ segments: [String], languages: [String?], required: [[String]]) throws -> [EngineOutput]
+    /// unknown); `terms` (empty, or one list per segment) are target terms the output must
+    /// contain, one entry per occurrence (glossary terms, forced by the search).
+    func translate(_ segments: [String], languages: [String?], terms: [[String]]) throws -> [EngineOutput]
 }

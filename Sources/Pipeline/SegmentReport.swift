@@ -15,6 +15,8 @@ public struct SegmentReport: Sendable, Equatable {
     /// Protected spans the engine produced itself, and those the pipeline put back.
     public let spansKept: [String]
     public let spansRestored: [String]
+    /// Glossary terms found in the source, and whether the translation has their target.
+    public let terms: [AppliedTerm]
     public let fromMemory: Bool
     public let warnings: [String]
 }
@@ -27,4 +29,11 @@ public struct DocumentTranslation: Sendable {
     /// Seconds in the engine, and in the whole call.
     public let engineSeconds: Double
     public let totalSeconds: Double
+}
+
+/// A glossary term found in a segment.
+public struct AppliedTerm: Sendable, Equatable {
+    public let source: String
+    public let target: String
+    public let applied: Bool
 }

@@ -23,11 +23,13 @@ public struct TranslatorEngine: SegmentEngine, Sendable {
     public func knowsLanguage(_ language: String) -> Bool { translator.knowsLanguage(language) }
 
     /// A fixed `options.sourceLanguage` (`--source-lang`) wins over the segments' own.
-    public func translate(_ segments: [String], languages: [String?], required: [[String]]) throws -> [EngineOutput] {
+    public func translate(_ segments: [String], languages: [String?], terms: [[String]]) throws -> [EngineOutput] {
         let sources = options.sourceLanguage.map { fixed in segments.map { _ in fixed } } ?? languages
-        return try translator.translate(segments, sourceLanguages: sources, options: options).map { result in
+        let forced = terms.allSatisfy(\.isEmpty) ? [] : terms
+        return try translator.translate(segments, sourceLanguages: sources, targetTerms: forced, options: options).map { result in
             let best = result.best
-            return EngineOutput(text: best?.text ?? "", tokens: best?.tokens ?? [], score: best?.score ?? 0, warnings: result.warnings)
+            return EngineOutput(text: best?.text ?? "", tokens: best?.tokens ?? [], score: best?.score ?? 0,
+                                warnings: result.warnings, termsMet: best?.termsMet ?? [])
         }
     }
 }

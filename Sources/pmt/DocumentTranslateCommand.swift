@@ -42,7 +42,9 @@ enum DocumentTranslateCommand {
         }
         let fingerprint = try ModelFingerprint.of(URL(fileURLWithPath: arguments.value("--model")!))
         let engine = TranslatorEngine(translator: translator, options: options, modelFingerprint: fingerprint)
-        let pipeline = DocumentTranslator(engine: engine, memory: memory)
+        let glossary = arguments.has("--no-glossary") ? nil
+            : arguments.value("--glossary").map { DocumentGlossary(path: $0, domain: arguments.value("--domain")) }
+        let pipeline = DocumentTranslator(engine: engine, memory: memory, glossary: glossary)
         let target = arguments.value("--target-lang") ?? "ko"
         let inputFormat: PatentDocument.InputFormat = ["xml": .xml, "jsonl": .jsonl, "text": .text][format] ?? .auto
 
@@ -102,6 +104,7 @@ enum SegmentJSONL {
             let object: [String: Any] = [
                 "unit": s.unit, "path": s.path, "language": s.language ?? NSNull(), "source": s.source, "target": s.target, "score": Double(s.score),
                 "spans_kept": s.spansKept, "spans_restored": s.spansRestored, "from_memory": s.fromMemory,
+                "terms": s.terms.map { ["source": $0.source, "target": $0.target, "applied": $0.applied] as [String: Any] },
             ]
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
             return String(decoding: data, as: UTF8.self) + "\n"

@@ -8,7 +8,8 @@ import Translator
 /// back as `<name>.ko.xml` / `.ko.jsonl`; plain text is translated line by line into
 /// `<name>.ko.txt`, one output line per input line. Empty, binary, malformed and
 /// non-UTF-8 files are the document's fault (the job fails with the reader's message).
-/// The job's glossary and domain are carried but not applied yet (issue #6).
+/// A job's glossary (and domain) applies to its documents: terms forced by the search,
+/// scoped by the document's IPC classes.
 struct FilingJobHandler: JobHandler {
     let translator: Translator
     let options: TranslationOptions
@@ -34,7 +35,8 @@ struct FilingJobHandler: JobHandler {
         if format != .text {
             let document = try PatentDocument.parse([UInt8](bytes), source: job.name, format: format == .xml ? .xml : .jsonl)
             let memory = try memoryPath.map { try TranslationMemory(path: $0) }
-            let result = try DocumentTranslator(engine: engine, memory: memory).translate(document)
+            let glossary = job.options.glossary.map { DocumentGlossary(path: $0, domain: job.options.domain) }
+            let result = try DocumentTranslator(engine: engine, memory: memory, glossary: glossary).translate(document)
             return [OutputDocument(name: Self.outputName(job.name, extension: format.rawValue), contents: result.output)]
         }
         if let nul = bytes.firstIndex(of: 0) {

@@ -42,7 +42,7 @@ final class IdentityEngine: SegmentEngine {
     func sourceTokenCount(_ text: Substring) -> Int { text.split(separator: " ").count + 1 }
     var isMultilingual = false
     func knowsLanguage(_ language: String) -> Bool { true }
-    func translate(_ segments: [String], languages: [String?], required: [[String]]) throws -> [EngineOutput] {
+    func translate(_ segments: [String], languages: [String?], terms: [[String]]) throws -> [EngineOutput] {
         translated += segments
         return segments.map { EngineOutput(text: $0, tokens: $0.split(separator: " ").map(String.init), score: -1) }
     }
