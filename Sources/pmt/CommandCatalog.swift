@@ -87,7 +87,7 @@ enum CommandCatalog {
     static let queueCommands: [CommandSpec] = [
         queue("enqueue", "Add filings (files or folders) to the queue.", usage: "FILE|DIR…",
               options: [OptionSpec("--model", "DIR", "model folder: only workers with a model of this name take the job"),
-                        OptionSpec("--glossary", "DB", "glossary store"),
+                        OptionSpec("--glossary", "DB", "glossary store applied to the job's documents (an absolute path the workers can open)"),
                         OptionSpec("--domain", "CODE", "glossary domain"), OptionSpec("--priority", "N", "higher runs first")],
               positionals: 1...Int.max,
               details: "Folders are walked recursively (hidden files skipped). The queue keeps each file's content, so it may be moved once enqueued. A filing already in the queue with the same content and options is the same job (not added twice)."),

@@ -78,8 +78,14 @@ enum QueueCommand {
 
     private static func enqueue(_ arguments: ParsedArguments, _ url: QueueURL, _ where_: String) throws {
         let priority = try arguments.integer("--priority", in: -1_000_000...1_000_000) ?? 0
+        // The glossary is named by an absolute path: workers run elsewhere (another folder, or
+        // another machine that mounts the store at the same path).
+        let glossary = arguments.value("--glossary").map { URL(fileURLWithPath: $0).standardized.path }
+        if let glossary, !FileManager.default.fileExists(atPath: glossary) {
+            throw CLIError.failure("\(where_): --glossary \(glossary): no glossary store there")
+        }
         let options = JobOptions(model: arguments.value("--model").map(WorkerCommand.modelName),
-                                 glossary: arguments.value("--glossary"), domain: arguments.value("--domain"))
+                                 glossary: glossary, domain: arguments.value("--domain"))
         // Every path is checked and read before anything is enqueued: a typo enqueues nothing.
         var requests: [EnqueueRequest] = []
         for path in arguments.positionals {

@@ -86,7 +86,12 @@ final class WorkerCommandTests: XCTestCase {
         try FileManager.default.copyItem(at: example, to: filings.appendingPathComponent("good.xml"))
         try Data("<us-patent-application><abstract><p>broken</abstract></us-patent-application>".utf8)
             .write(to: filings.appendingPathComponent("broken.xml"))
-        let enqueued = try PmtProcess.run(["queue", "enqueue", "--queue", queue, "--model", model, filings.path])
+        // With the office's glossary: the example's claim says "comprising".
+        let terms = folder.appendingPathComponent("terms.db").path
+        XCTAssertEqual(try PmtProcess.run(["glossary", "init", "--db", terms]).status, 0)
+        let imported = try PmtProcess.run(["glossary", "import", PmtProcess.packageRoot.appendingPathComponent("Glossaries").path, "--db", terms])
+        XCTAssertEqual(imported.status, 0, imported.stderr)
+        let enqueued = try PmtProcess.run(["queue", "enqueue", "--queue", queue, "--model", model, "--glossary", terms, filings.path])
         XCTAssertEqual(enqueued.status, 0, enqueued.stderr)
         let log = folder.appendingPathComponent("worker.log")
         let worker = try PmtProcess.start(["worker", "--queue", queue, "--model", model, "--out", out.path,
@@ -103,6 +108,7 @@ final class WorkerCommandTests: XCTestCase {
         let output = try String(contentsOf: out.appendingPathComponent("good.ko.xml"), encoding: .utf8)
         XCTAssertTrue(output.contains(#"<us-patent-application lang="KO""#))
         XCTAssertTrue(output.contains("FIG. 2"), "protected spans kept")
+        XCTAssertTrue(output.contains("포함하는"), "the glossary's rendering of 'comprising' is forced")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), ["good.ko.xml"])
     }
 
