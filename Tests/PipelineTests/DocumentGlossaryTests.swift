@@ -18,19 +18,10 @@ final class DocumentGlossaryTests: XCTestCase {
         return path
     }
 
-    func engine() throws -> TranslatorEngine {
-        let translator = try Translator(modelDirectory: PipelineSupport.model)
-        var options = translator.defaultOptions
-        options.search.beamSize = 4
-        options.search.maxDecodingLength = 160
-        options.threads = 1
-        return TranslatorEngine(translator: translator, options: options, modelFingerprint: try ModelFingerprint.of(PipelineSupport.model))
-    }
-
     func testPatentTermsAreForcedIntoAFiling() throws {
         let path = try store()
         let document = try PatentDocument.read(contentsOf: PipelineSupport.patent("us-application-3.xml"))
-        let engine = try engine()
+        let engine = try PipelineSupport.engine(beam: 4, maxLength: 160)
         let with = try DocumentTranslator(engine: engine, glossary: DocumentGlossary(path: path)).translate(document)
         let found = with.segments.flatMap(\.terms)
         XCTAssertGreaterThan(found.count, 50, "the filing uses patent-core terms")

@@ -28,7 +28,7 @@ final class DocumentTranslatorTests: XCTestCase {
     /// The real engine (the random-weight fixture model) on the five real filings: well-formed
     /// output with the same tree, and every protected span of every segment in its translation.
     func testFixtureModelKeepsTreesAndSpans() throws {
-        let engine = try PipelineSupport.fixtureEngine()
+        let engine = try PipelineSupport.engine()
         for name in PipelineSupport.patentNames {
             let document = try PatentDocument.read(contentsOf: PipelineSupport.patent(name))
             let result = try DocumentTranslator(engine: engine).translate(document)

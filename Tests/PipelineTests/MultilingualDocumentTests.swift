@@ -9,17 +9,8 @@ import Translator
 final class MultilingualDocumentTests: XCTestCase {
     static let nllb = PipelineSupport.packageRoot.appendingPathComponent("Tests/Fixtures/models/nllb-tiny")
 
-    func engine() throws -> TranslatorEngine {
-        let translator = try Translator(modelDirectory: Self.nllb)
-        var options = translator.defaultOptions
-        options.search.beamSize = 1
-        options.search.maxDecodingLength = 32
-        options.threads = 1
-        return TranslatorEngine(translator: translator, options: options, modelFingerprint: try ModelFingerprint.of(Self.nllb))
-    }
-
     func testJapaneseChineseAndGermanFilings() throws {
-        let engine = try engine()
+        let engine = try PipelineSupport.engine(Self.nllb, maxLength: 32)
         let expected: [(String, Set<String>)] = [("jp-gazette-1.xml", ["ja"]), ("cn-old-1.xml", ["zh"]), ("ep-b1-st36.xml", ["en", "de"])]
         for (name, languages) in expected {
             let document = try PatentDocument.read(contentsOf: PipelineSupport.patent(name))

@@ -22,14 +22,14 @@ enum PipelineSupport {
         return url
     }
 
-    /// The fixture model with greedy search (fast) and its fingerprint.
-    static func fixtureEngine(limit: Int = 200) throws -> TranslatorEngine {
-        let translator = try Translator(modelDirectory: model)
+    /// An engine on a model folder (default the fixture model, greedy: fast), one thread.
+    static func engine(_ folder: URL = model, beam: Int = 1, maxLength: Int = 64, limit: Int = 200) throws -> TranslatorEngine {
+        let translator = try Translator(modelDirectory: folder)
         var options = translator.defaultOptions
-        options.search.beamSize = 1
-        options.search.maxDecodingLength = 64
+        options.search.beamSize = beam
+        options.search.maxDecodingLength = maxLength
         options.threads = 1
-        return TranslatorEngine(translator: translator, options: options, modelFingerprint: try ModelFingerprint.of(model), segmentTokenLimit: limit)
+        return TranslatorEngine(translator: translator, options: options, modelFingerprint: try ModelFingerprint.of(folder), segmentTokenLimit: limit)
     }
 }
 
