@@ -1,25 +1,52 @@
 import Tensor
 
-/// y = x · Wᵀ + b with W stored [out, in] (the orientation of CTranslate2 and Hugging Face).
+/// y = x · Wᵀ + b with W stored [out, in] (the orientation of CTranslate2 and Hugging Face),
+/// in fp32 or, after `quantized()`, in int8 with per-row scales.
 public struct Linear: Sendable {
+    /// The fp32 weight; empty ([0, 0]) once quantized, unless `keepFloat` kept it.
     public let weight: Tensor
     public let bias: [Float]?
+    /// The int8 weight, when the layer runs in int8.
+    public let int8: QuantizedMatrix?
+    public let inputs: Int
+    public let outputs: Int
 
     public init(weight: Tensor, bias: [Float]?) {
         precondition(weight.rank == 2, "linear weight must be 2-D, got \(weight.shape)")
         precondition(bias == nil || bias!.count == weight.shape[0], "bias \(bias!.count) ≠ outputs \(weight.shape[0])")
         self.weight = weight
         self.bias = bias
+        self.int8 = nil
+        self.outputs = weight.shape[0]
+        self.inputs = weight.shape[1]
     }
 
-    public var inputs: Int { weight.shape[1] }
-    public var outputs: Int { weight.shape[0] }
+    private init(weight: Tensor, bias: [Float]?, int8: QuantizedMatrix, inputs: Int, outputs: Int) {
+        self.weight = weight
+        self.bias = bias
+        self.int8 = int8
+        self.inputs = inputs
+        self.outputs = outputs
+    }
+
+    /// The same layer with its weight quantized to int8 (CTranslate2's `int8` compute type:
+    /// weights per row at load, activations per row at run time). The fp32 weight is dropped
+    /// unless `keepFloat` (a tied embedding shares it).
+    public func quantized(keepFloat: Bool = false) -> Linear {
+        if int8 != nil { return self }
+        return Linear(weight: keepFloat ? weight : Tensor(shape: [0, 0]), bias: bias, int8: QuantizedMatrix(weight),
+                      inputs: inputs, outputs: outputs)
+    }
 
     /// Rows of x ([rows × inputs]) → [rows × outputs], optionally with a fused activation.
     public func apply(_ x: UnsafeBufferPointer<Float>, rows: Int, into y: UnsafeMutableBufferPointer<Float>, activation: RowOps.Activation? = nil) {
         precondition(x.count >= rows * inputs && y.count >= rows * outputs)
-        weight.storage.withUnsafeBufferPointer { w in
-            BLAS.gemm(x, w, into: y, m: rows, n: outputs, k: inputs, transposeB: true)
+        if let int8 {
+            int8.product(x.baseAddress!, m: rows, into: y.baseAddress!, threads: BLAS.threads)
+        } else {
+            weight.storage.withUnsafeBufferPointer { w in
+                BLAS.gemm(x, w, into: y, m: rows, n: outputs, k: inputs, transposeB: true)
+            }
         }
         let out = UnsafeMutableBufferPointer(rebasing: y[0..<(rows * outputs)])
         if let bias {
@@ -52,10 +79,12 @@ public struct LayerNorm: Sendable {
     }
 
     public func apply(_ x: inout [Float]) {
-        x.withUnsafeMutableBufferPointer { x in
-            gamma.withUnsafeBufferPointer { g in
-                beta.withUnsafeBufferPointer { b in RowOps.layerNorm(x, width: g.count, gamma: g, beta: b, epsilon: epsilon) }
-            }
+        x.withUnsafeMutableBufferPointer { apply($0) }
+    }
+
+    public func apply(_ x: UnsafeMutableBufferPointer<Float>) {
+        gamma.withUnsafeBufferPointer { g in
+            beta.withUnsafeBufferPointer { b in RowOps.layerNorm(x, width: g.count, gamma: g, beta: b, epsilon: epsilon) }
         }
     }
 

@@ -31,6 +31,7 @@ enum CommandCatalog {
         ] + langOptions + [
             OptionSpec("--threads", "N", "compute threads"),
             OptionSpec("--max-batch-tokens", "N", "token budget of one batch"),
+            OptionSpec("--compute-type", "T", "float32 (default) or int8 (int8 linear layers, as CTranslate2's int8)"),
             OptionSpec("--progress", nil, "show progress on stderr even when it is not a terminal"),
             OptionSpec("--no-progress", nil, "never show progress"),
             OptionSpec("--memory", "DB", "translation memory (SQLite): reuse and record segment translations"),

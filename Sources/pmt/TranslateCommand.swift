@@ -11,13 +11,15 @@ enum TranslateCommand {
         let format = try arguments.choice("--format", from: ["auto", "text", "xml", "jsonl"]) ?? "auto"
         let outputFormat = try arguments.choice("--output-format", from: ["text", "jsonl"]) ?? "text"
         let documents = DocumentTranslateCommand.wants(arguments, format: format)
+        let computeType = ComputeType(rawValue: try arguments.choice("--compute-type", from: ComputeType.allCases.map(\.rawValue)) ?? "float32")!
         let translator: Translator
         do {
-            translator = try Translator(modelDirectory: URL(fileURLWithPath: model))
+            translator = try Translator(modelDirectory: URL(fileURLWithPath: model), computeType: computeType)
         } catch {
             throw CLIError.failure("translate: \(error)")
         }
         var options = translator.defaultOptions
+        options.computeType = computeType
         if let beam = try arguments.integer("--beam-size", in: 1...64) { options.search.beamSize = beam }
         // The CLI's N does not count end-of-sentence nor a forced target-language token;
         // CTranslate2's max_decoding_length counts both.
