@@ -5,10 +5,18 @@ import Dispatch
 public enum Kernels {
     public static let available = pmt_cpu_has_avx2_fma() != 0
 
-    /// Below this many rows, y = x·wᵀ goes to `pmt_sgemm_nt`, which reads the weights in
-    /// place; OpenBLAS repacks the whole weight matrix per call, which dominates there
-    /// (measured at 1 and 4 rows: 2–3× faster; at 128 rows OpenBLAS is as fast or faster).
-    public static let smallProductRows = 16
+    /// Whether y = x·wᵀ ([m × k] · [n × k]ᵀ) goes to `pmt_sgemm_nt`, which reads the weights
+    /// in place, rather than to OpenBLAS. Only single rows do (greedy decoding of one
+    /// sentence, the first step of a one-sentence beam): there it is 2–3× faster than
+    /// OpenBLAS's gemv (measured 5.3–6.2 vs 2.2–2.4 GFLOP/s at 1 × 32000 × 512) and sums in
+    /// a gemv's order. From two rows on OpenBLAS's sgemm stays, because the parity tests
+    /// against CTranslate2 hinge on its summation order: kernels that sum in another order
+    /// (in place with 8 lanes; prepacked with one FMA chain per output, which was faster
+    /// than OpenBLAS at 32–128 rows: 47–59 vs 38–42 GFLOP/s at 32 × 32000 × 512) flip a
+    /// near-tie of the NLLB fixture's beam search.
+    public static func prefersInPlaceProduct(m: Int, n: Int, k: Int) -> Bool {
+        available && m == 1
+    }
 
     /// Runs `body(n0, n1)` over `0..<n` cut into `threads` column ranges (multiples of
     /// `align`), concurrently when there is more than one and the product is big enough

@@ -30,6 +30,22 @@ public struct QuantizedMatrix: Sendable {
         self.scales = scales
     }
 
+    /// Row r dequantized (q / scale) into `out` [columns].
+    public func row(_ r: Int, into out: UnsafeMutablePointer<Float>) {
+        let inverse = 1 / scales[r]
+        values.withUnsafeBufferPointer { q in
+            for i in 0..<columns { out[i] = Float(q[r * stride + i]) * inverse }
+        }
+    }
+
+    public func dequantized() -> Tensor {
+        var result = Tensor(shape: [rows, columns])
+        result.storage.withUnsafeMutableBufferPointer { out in
+            for r in 0..<rows { row(r, into: out.baseAddress! + r * columns) }
+        }
+        return result
+    }
+
     static func stride(_ columns: Int) -> Int { (columns + 31) / 32 * 32 }
 
     /// y [m × rows] = x [m × columns] · selfᵀ with x quantized per row on the fly (the

@@ -4,9 +4,9 @@ extension EncoderDecoderModel {
     /// The same model with every linear layer (attention, feed-forward, output projection)
     /// in int8: weights quantized per row now, activations per row at run time; embeddings,
     /// layer norms, attention and the softmax stay fp32 (CTranslate2's `int8` compute type).
-    /// Without `keepFloat` the fp32 copies of the quantized weights are released.
-    public func quantized(keepFloat: Bool = false) -> EncoderDecoderModel {
-        func q(_ l: Linear) -> Linear { l.quantized(keepFloat: keepFloat) }
+    /// The fp32 weights of the linear layers are not kept (the copy owns only int8 ones).
+    public func quantized() -> EncoderDecoderModel {
+        func q(_ l: Linear) -> Linear { l.quantized() }
         func attention(_ a: AttentionWeights) -> AttentionWeights {
             AttentionWeights(heads: a.heads, query: q(a.query), keyValue: a.keyValue.map(q), output: q(a.output), norm: a.norm)
         }

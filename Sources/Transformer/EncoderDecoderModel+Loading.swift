@@ -12,10 +12,8 @@ extension EncoderDecoderModel {
         func linear(_ t: LinearTensors<Tensor>) -> Linear { Linear(weight: t.weight, bias: t.bias?.storage) }
         func norm(_ t: LayerNormTensors<Tensor>) -> LayerNorm { LayerNorm(gamma: t.gamma.storage, beta: t.beta.storage, epsilon: epsilon) }
         func fused(_ parts: [LinearTensors<Tensor>]) -> Linear {
-            let rows = parts.reduce(0) { $0 + $1.weight.shape[0] }
-            let weight = Tensor(shape: [rows, d], storage: parts.flatMap(\.weight.storage))
             let biases = parts.map { $0.bias?.storage ?? [Float](repeating: 0, count: $0.weight.shape[0]) }
-            return Linear(weight: weight, bias: biases.flatMap { $0 })
+            return Linear(stacking: parts.map(\.weight), bias: biases.flatMap { $0 })
         }
         func selfAttention(_ a: AttentionTensors<Tensor>, heads: Int) -> AttentionWeights {
             AttentionWeights(heads: heads, query: fused([a.query, a.key, a.value]), keyValue: nil,

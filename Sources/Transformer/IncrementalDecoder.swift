@@ -1,4 +1,3 @@
-import CKernels
 import Tensor
 
 /// Runs the decoder one token at a time over a batch of live hypotheses.
@@ -65,7 +64,7 @@ public struct IncrementalDecoder: Sendable {
         }
         var b = StepBuffers()
         swap(&b, &buffers)
-        b.prepare(rows: count, d: d, ffn: ffn, scores: model.heads * max(steps + 1, maxSource))
+        b.prepare(rows: count, d: d, ffn: ffn, scores: max(steps + 1, maxSource), gathered: (steps + 1) * 2 * d)
         b.withPointers { p in
             var x = p.x, spare = p.output
             let n = count * d
@@ -100,7 +99,8 @@ public struct IncrementalDecoder: Sendable {
                 residual(layer.selfAttention.norm) { input, output in
                     layer.selfAttention.query.apply(input, rows: count, into: p.wide)
                     appendKeysValues(layer: l, UnsafeBufferPointer(p.wide), rows: count)
-                    selfAttention(layer: l, qkv: UnsafeBufferPointer(p.wide), rows: count, scores: p.scores, context: p.context)
+                    selfAttention(layer: l, qkv: UnsafeBufferPointer(p.wide), rows: count, gathered: p.gathered,
+                                  scores: p.scores, context: p.context)
                     layer.selfAttention.output.apply(context, rows: count, into: output)
                 }
                 residual(layer.crossAttention.norm) { input, output in
@@ -134,16 +134,22 @@ public struct IncrementalDecoder: Sendable {
         }
     }
 
-    private func selfAttention(layer l: Int, qkv: UnsafeBufferPointer<Float>, rows: Int,
+    /// Scores and context per head through the same BLAS calls (gemv with the same shapes)
+    /// as the batch-free attention CTranslate2's results were matched against, so the sums
+    /// round the same way; this hypothesis's keys and values are first gathered from the
+    /// store by its lineage into `gathered` ([length × 2d]).
+    private func selfAttention(layer l: Int, qkv: UnsafeBufferPointer<Float>, rows: Int, gathered: UnsafeMutableBufferPointer<Float>,
                                scores: UnsafeMutableBufferPointer<Float>, context: UnsafeMutableBufferPointer<Float>) {
-        let d = model.modelDimension, heads = model.heads, dh = d / heads
+        let d = model.modelDimension, width = 2 * d
         let length = steps + 1, stride = lineageStride
         store[l].withUnsafeBufferPointer { store in
             lineage.withUnsafeBufferPointer { lineage in
                 for j in 0..<rows {
-                    pmt_attend(qkv.baseAddress! + j * 3 * d, store.baseAddress!, store.baseAddress! + d,
-                               lineage.baseAddress! + j * stride, 0, length, heads, dh,
-                               1 / Float(dh).squareRoot(), scores.baseAddress!, context.baseAddress! + j * d)
+                    for t in 0..<length {
+                        (gathered.baseAddress! + t * width).update(from: store.baseAddress! + Int(lineage[j * stride + t]), count: width)
+                    }
+                    attend(qkv.baseAddress! + j * 3 * d, UnsafePointer(gathered.baseAddress!), length: length, scores: scores,
+                           context: context.baseAddress! + j * d)
                 }
             }
         }
@@ -151,14 +157,31 @@ public struct IncrementalDecoder: Sendable {
 
     private func crossAttention(layer l: Int, q: UnsafeBufferPointer<Float>, rows: Int,
                                 scores: UnsafeMutableBufferPointer<Float>, context: UnsafeMutableBufferPointer<Float>) {
-        let d = model.modelDimension, heads = model.heads, dh = d / heads
+        let d = model.modelDimension
         memory[l].withUnsafeBufferPointer { memory in
             for j in 0..<rows {
                 let s = sentenceOf[j]
-                let base = memory.baseAddress! + memoryOffsets[s] * 2 * d
-                pmt_attend(q.baseAddress! + j * d, base, base + d, nil, 2 * d, memoryLengths[s], heads, dh,
-                           1 / Float(dh).squareRoot(), scores.baseAddress!, context.baseAddress! + j * d)
+                attend(q.baseAddress! + j * d, memory.baseAddress! + memoryOffsets[s] * 2 * d, length: memoryLengths[s],
+                       scores: scores, context: context.baseAddress! + j * d)
             }
+        }
+    }
+
+    /// One query row over `length` rows [k | v] (2d wide): per head, scores = K·q·scale,
+    /// softmax, context = Vᵀ·p.
+    private func attend(_ q: UnsafePointer<Float>, _ kv: UnsafePointer<Float>, length: Int,
+                        scores: UnsafeMutableBufferPointer<Float>, context: UnsafeMutablePointer<Float>) {
+        let d = model.modelDimension, dh = d / model.heads
+        guard length > 0 else {
+            context.update(repeating: 0, count: d)
+            return
+        }
+        let row = UnsafeMutableBufferPointer(rebasing: scores[0..<length])
+        for h in 0..<model.heads {
+            BLAS.gemv(kv + h * dh, lda: 2 * d, m: length, n: dh, transpose: false, q + h * dh, row.baseAddress!,
+                      alpha: 1 / Float(dh).squareRoot())
+            RowOps.softmax(row, width: length)
+            BLAS.gemv(kv + d + h * dh, lda: 2 * d, m: length, n: dh, transpose: true, UnsafePointer(row.baseAddress!), context + h * dh)
         }
     }
 
@@ -236,12 +259,14 @@ struct StepBuffers: Sendable {
     var context: [Float] = []
     var hidden: [Float] = []
     var scores: [Float] = []
+    /// One hypothesis's self-attention rows, gathered by its lineage: [length × 2d].
+    var gathered: [Float] = []
 
     struct Pointers {
-        let x, output, normed, wide, context, hidden, scores: UnsafeMutableBufferPointer<Float>
+        let x, output, normed, wide, context, hidden, scores, gathered: UnsafeMutableBufferPointer<Float>
     }
 
-    mutating func prepare(rows: Int, d: Int, ffn: Int, scores scoreCount: Int) {
+    mutating func prepare(rows: Int, d: Int, ffn: Int, scores scoreCount: Int, gathered gatheredCount: Int) {
         func fit(_ buffer: inout [Float], _ count: Int) {
             if buffer.count < count { buffer = [Float](repeating: 0, count: count) }
         }
@@ -252,6 +277,7 @@ struct StepBuffers: Sendable {
         fit(&context, rows * d)
         fit(&hidden, rows * ffn)
         fit(&scores, scoreCount)
+        fit(&gathered, gatheredCount)
     }
 
     mutating func withPointers<R>(_ body: (Pointers) throws -> R) rethrows -> R {
@@ -262,8 +288,10 @@ struct StepBuffers: Sendable {
                         try context.withUnsafeMutableBufferPointer { context in
                             try hidden.withUnsafeMutableBufferPointer { hidden in
                                 try scores.withUnsafeMutableBufferPointer { scores in
-                                    try body(Pointers(x: x, output: output, normed: normed, wide: wide, context: context,
-                                                      hidden: hidden, scores: scores))
+                                    try gathered.withUnsafeMutableBufferPointer { gathered in
+                                        try body(Pointers(x: x, output: output, normed: normed, wide: wide, context: context,
+                                                          hidden: hidden, scores: scores, gathered: gathered))
+                                    }
                                 }
                             }
                         }

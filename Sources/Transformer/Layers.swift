@@ -1,52 +1,79 @@
 import Tensor
 
 /// y = x · Wᵀ + b with W stored [out, in] (the orientation of CTranslate2 and Hugging Face),
-/// in fp32 or, after `quantized()`, in int8 with per-row scales.
+/// fp32 for BLAS or, after `quantized()`, int8 with per-row scales.
 public struct Linear: Sendable {
-    /// The fp32 weight; empty ([0, 0]) once quantized, unless `keepFloat` kept it.
-    public let weight: Tensor
+    public enum Weights: Sendable {
+        case dense(Tensor)
+        case int8(QuantizedMatrix)
+    }
+
+    public let weights: Weights
     public let bias: [Float]?
-    /// The int8 weight, when the layer runs in int8.
-    public let int8: QuantizedMatrix?
     public let inputs: Int
     public let outputs: Int
 
     public init(weight: Tensor, bias: [Float]?) {
-        precondition(weight.rank == 2, "linear weight must be 2-D, got \(weight.shape)")
-        precondition(bias == nil || bias!.count == weight.shape[0], "bias \(bias!.count) ≠ outputs \(weight.shape[0])")
-        self.weight = weight
-        self.bias = bias
-        self.int8 = nil
-        self.outputs = weight.shape[0]
-        self.inputs = weight.shape[1]
+        self.init(stacking: [weight], bias: bias)
     }
 
-    private init(weight: Tensor, bias: [Float]?, int8: QuantizedMatrix, inputs: Int, outputs: Int) {
-        self.weight = weight
+    /// The rows of `parts` stacked into one layer (a fused QKV or KV projection).
+    public init(stacking parts: [Tensor], bias: [Float]?) {
+        precondition(!parts.isEmpty && parts.allSatisfy { $0.rank == 2 }, "linear weights must be 2-D, got \(parts.map(\.shape))")
+        let outputs = parts.reduce(0) { $0 + $1.shape[0] }
+        precondition(bias == nil || bias!.count == outputs, "bias \(bias!.count) ≠ outputs \(outputs)")
+        weights = .dense(parts.count == 1 ? parts[0] : Tensor(shape: [outputs, parts[0].shape[1]], storage: parts.flatMap(\.storage)))
         self.bias = bias
-        self.int8 = int8
+        self.outputs = outputs
+        self.inputs = parts[0].shape[1]
+    }
+
+    private init(weights: Weights, bias: [Float]?, inputs: Int, outputs: Int) {
+        self.weights = weights
+        self.bias = bias
         self.inputs = inputs
         self.outputs = outputs
     }
 
+    /// The fp32 weight [outputs × inputs], row-major (dequantized: a copy).
+    public var weight: Tensor {
+        switch weights {
+        case .dense(let tensor): return tensor
+        case .int8(let q): return q.dequantized()
+        }
+    }
+
+    /// Row r of the weight (an embedding row, when the weight is tied to one).
+    public func row(_ r: Int, into out: UnsafeMutablePointer<Float>) {
+        switch weights {
+        case .dense(let tensor):
+            tensor.storage.withUnsafeBufferPointer { out.update(from: $0.baseAddress! + r * inputs, count: inputs) }
+        case .int8(let q): q.row(r, into: out)
+        }
+    }
+
+    public var int8: QuantizedMatrix? {
+        if case .int8(let q) = weights { return q }
+        return nil
+    }
+
     /// The same layer with its weight quantized to int8 (CTranslate2's `int8` compute type:
-    /// weights per row at load, activations per row at run time). The fp32 weight is dropped
-    /// unless `keepFloat` (a tied embedding shares it).
-    public func quantized(keepFloat: Bool = false) -> Linear {
+    /// weights per row at load, activations per row at run time).
+    public func quantized() -> Linear {
         if int8 != nil { return self }
-        return Linear(weight: keepFloat ? weight : Tensor(shape: [0, 0]), bias: bias, int8: QuantizedMatrix(weight),
-                      inputs: inputs, outputs: outputs)
+        return Linear(weights: .int8(QuantizedMatrix(weight)), bias: bias, inputs: inputs, outputs: outputs)
     }
 
     /// Rows of x ([rows × inputs]) → [rows × outputs], optionally with a fused activation.
     public func apply(_ x: UnsafeBufferPointer<Float>, rows: Int, into y: UnsafeMutableBufferPointer<Float>, activation: RowOps.Activation? = nil) {
         precondition(x.count >= rows * inputs && y.count >= rows * outputs)
-        if let int8 {
-            int8.product(x.baseAddress!, m: rows, into: y.baseAddress!, threads: BLAS.threads)
-        } else {
+        switch weights {
+        case .dense(let weight):
             weight.storage.withUnsafeBufferPointer { w in
                 BLAS.gemm(x, w, into: y, m: rows, n: outputs, k: inputs, transposeB: true)
             }
+        case .int8(let q):
+            q.product(x.baseAddress!, m: rows, into: y.baseAddress!, threads: BLAS.threads)
         }
         let out = UnsafeMutableBufferPointer(rebasing: y[0..<(rows * outputs)])
         if let bias {

@@ -30,7 +30,7 @@ final class QuantizedModelCache: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if let model { return model }
-        let quantized = source.quantized(keepFloat: true)
+        let quantized = source.quantized()
         model = quantized
         return quantized
     }

@@ -10,7 +10,8 @@ int pmt_cpu_has_avx2_fma(void);
 
 /// y[i][j] (+)= Σ_k x[i][k] · w[j][k] for rows [0, m) and columns [n0, n1): the product
 /// x · wᵀ of a linear layer whose weight w is stored [n × k] (out × in), with no
-/// repacking of w. With accumulate = 0 y is overwritten.
+/// repacking of w; each sum runs over 8 lanes of k, then across the lanes (the order of a
+/// gemv). With accumulate = 0 y is overwritten.
 void pmt_sgemm_nt(const float *x, long ldx, const float *w, long ldw, float *y, long ldy,
                   long m, long n0, long n1, long k, int accumulate);
 
@@ -22,12 +23,5 @@ void pmt_quantize_rows(const float *x, long m, long k, int8_t *q, long ldq, floa
 /// [n0, n1): int8 products with int32 sums. ldq (for both) is a multiple of 32.
 void pmt_igemm_nt(const int8_t *qx, const float *sx, const int8_t *qw, const float *sw, long ldq,
                   float *y, long ldy, long m, long n0, long n1);
-
-/// Multi-head attention of one query row q ([heads × dh]) over `length` key/value rows:
-/// row t's keys start at keys + offsets[t] (values at values + offsets[t]), or at
-/// keys + t · stride when offsets is NULL. out ([heads × dh]) gets softmax(q·kᵀ·scale)·v
-/// per head; scratch holds at least heads × length floats.
-void pmt_attend(const float *q, const float *keys, const float *values, const int64_t *offsets, long stride,
-                long length, long heads, long dh, float scale, float *scratch, float *out);
 
 #endif
