@@ -216,8 +216,23 @@ public struct IncrementalDecoder: Sendable {
         lineageStride = stride
         sentenceOf = indices.map { sentenceOf[$0] }
         // Rows no live hypothesis reaches (finished sentences, dropped beams) pile up; once
-        // they outnumber the live ones, the live rows move to fresh stores.
-        if storedRows > 1024 && storedRows * 2 > 3 * hypotheses * steps { compact() }
+        // they are a fifth of the store, the live rows (each once: beams share their common
+        // prefix) move to fresh stores. Counting them costs steps × hypotheses lookups.
+        if storedRows > 256 && storedRows * 4 > 5 * liveRows() { compact() }
+    }
+
+    /// Distinct store rows that some lineage reaches.
+    private func liveRows() -> Int {
+        let width = 2 * model.modelDimension
+        var seen = [Bool](repeating: false, count: storedRows)
+        var count = 0
+        for j in 0..<hypotheses {
+            for t in 0..<steps {
+                let row = Int(lineage[j * lineageStride + t]) / width
+                if !seen[row] { seen[row] = true; count += 1 }
+            }
+        }
+        return count
     }
 
     /// Copies the rows some lineage reaches into new stores (each once, in first-use order)
@@ -238,7 +253,7 @@ public struct IncrementalDecoder: Sendable {
         }
         for l in store.indices {
             var fresh = [Float]()
-            fresh.reserveCapacity((kept.count + 8 * hypotheses) * width)
+            fresh.reserveCapacity((kept.count + 4 * hypotheses) * width)
             store[l].withUnsafeBufferPointer { old in
                 for row in kept { fresh.append(contentsOf: UnsafeBufferPointer(rebasing: old[(row * width)..<((row + 1) * width)])) }
             }

@@ -44,19 +44,22 @@ public final class Translator: Sendable {
     public init(modelDirectory: URL, computeType: ComputeType = .float32) throws {
         // The folder (and its file mapping) is not kept: once the compute layers hold the
         // weights, the mapped pages can go.
-        let loaded = try ModelFolder.load(modelDirectory, sentencePiecePieces: Self.sentencePiecePieces)
+        MemoryRelease.fixThreshold
+        let loaded = try Self.openFolder(modelDirectory)
+        var weights = try loaded.loadWeights()
         multilingual = loaded.multilingual
         multilingualInput = loaded.multilingual.map { MultilingualInput(tokenizer: $0, model: modelDirectory.path) }
         config = loaded.config
         sourceVocabulary = loaded.sourceVocabulary
         targetVocabulary = loaded.targetVocabulary
-        let model = EncoderDecoderModel(loaded)
+        let model = EncoderDecoderModel(config: loaded.config, releasing: &weights)
         self.model = computeType == .int8 ? model.quantized() : model
         self.computeType = computeType
         directory = modelDirectory.path
         sourcePieces = try SentencePieceProcessor(path: loaded.sourceSentencePiece.path)
         targetPieces = try SentencePieceProcessor(path: loaded.targetSentencePiece.path)
         defaultOptions = TranslationOptions(modelBeamSize: loaded.beamSize)
+        MemoryRelease.trim()
     }
 
     /// Translates text lines; an empty line gives an empty result. A multilingual model takes

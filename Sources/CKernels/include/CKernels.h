@@ -24,4 +24,11 @@ void pmt_quantize_rows(const float *x, long m, long k, int8_t *q, long ldq, floa
 void pmt_igemm_nt(const int8_t *qx, const float *sx, const int8_t *qw, const float *sw, long ldq,
                   float *y, long ldy, long m, long n0, long n1);
 
+/// glibc: allocations of at least `bytes` get their own mapping (which also stops glibc
+/// from raising that threshold by itself); no-op elsewhere.
+void pmt_malloc_fix_mmap_threshold(long bytes);
+
+/// glibc: returns free heap memory to the system; no-op elsewhere.
+void pmt_malloc_trim(void);
+
 #endif
