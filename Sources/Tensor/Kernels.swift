@@ -27,11 +27,12 @@ public enum Kernels {
             body(0, n)
             return
         }
-        let per = (n / align + chunks - 1) / chunks * align
+        let blocks = (n + align - 1) / align
+        let per = (blocks + chunks - 1) / chunks * align
         withoutActuallyEscaping(body) { body in
             let work = UncheckedSendableBox(value: body)
             DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                let n0 = min(n, chunk * per), n1 = min(n, n0 + per)
+                let n0 = min(n, chunk * per), n1 = chunk == chunks - 1 ? n : min(n, n0 + per)
                 if n0 < n1 { work.value(n0, n1) }
             }
         }

@@ -34,6 +34,7 @@ enum TranslateCommand {
         if let nBest = try arguments.integer("--n-best", in: 1...64) { options.search.hypotheses = nBest }
         if let threads = try arguments.integer("--threads", in: 1...256) { options.threads = threads }
         if let budget = try arguments.integer("--max-batch-tokens", in: 1...1_000_000) { options.maxBatchTokens = budget }
+        if let size = try arguments.integer("--max-batch-size", in: 1...4096) { options.maxBatchSentences = size }
         guard options.search.hypotheses <= options.search.beamSize else {
             throw CLIError.usage("translate: --n-best \(options.search.hypotheses) exceeds --beam-size \(options.search.beamSize)")
         }
