@@ -59,8 +59,12 @@ public struct IncrementalDecoder: Sendable {
         for j in 0..<count { lineage[j * lineageStride + steps] = Int64((storedRows + j) * 2 * d) }
         storedRows += count
         let vocabulary = model.outputProjection.outputs
-        if logits.count != count * vocabulary {
-            logits = [Float](repeating: 0, count: count * vocabulary)
+        // Resized in place: a batch shrinks as sentences finish, and a fresh 16 MB buffer per
+        // step would be fresh pages to fault in.
+        if logits.count > count * vocabulary {
+            logits.removeLast(logits.count - count * vocabulary)
+        } else if logits.count < count * vocabulary {
+            logits.append(contentsOf: repeatElement(0, count: count * vocabulary - logits.count))
         }
         var b = StepBuffers()
         swap(&b, &buffers)
@@ -235,31 +239,35 @@ public struct IncrementalDecoder: Sendable {
         return count
     }
 
-    /// Copies the rows some lineage reaches into new stores (each once, in first-use order)
-    /// and points the lineages at the copies.
+    /// Moves the rows some lineage reaches to the front of each store, in their order (so
+    /// each moves down or stays: in place, without a second store), drops the rest (keeping
+    /// the capacity for the next steps) and points the lineages at the new places.
     private mutating func compact() {
         let width = 2 * model.modelDimension
         var newRow = [Int32](repeating: -1, count: storedRows)
-        var kept: [Int] = []
         for j in 0..<hypotheses {
-            for t in 0..<steps {
-                let old = Int(lineage[j * lineageStride + t]) / width
-                if newRow[old] < 0 {
-                    newRow[old] = Int32(kept.count)
-                    kept.append(old)
-                }
-                lineage[j * lineageStride + t] = Int64(Int(newRow[old]) * width)
-            }
+            for t in 0..<steps { newRow[Int(lineage[j * lineageStride + t]) / width] = 0 }
+        }
+        var kept = 0
+        for r in 0..<storedRows where newRow[r] >= 0 {
+            newRow[r] = Int32(kept)
+            kept += 1
         }
         for l in store.indices {
-            var fresh = [Float]()
-            fresh.reserveCapacity((kept.count + 4 * hypotheses) * width)
-            store[l].withUnsafeBufferPointer { old in
-                for row in kept { fresh.append(contentsOf: UnsafeBufferPointer(rebasing: old[(row * width)..<((row + 1) * width)])) }
+            store[l].withUnsafeMutableBufferPointer { rows in
+                for r in 0..<storedRows where newRow[r] >= 0 && Int(newRow[r]) != r {
+                    (rows.baseAddress! + Int(newRow[r]) * width).update(from: rows.baseAddress! + r * width, count: width)
+                }
             }
-            store[l] = fresh
+            store[l].removeLast((storedRows - kept) * width)
         }
-        storedRows = kept.count
+        for j in 0..<hypotheses {
+            for t in 0..<steps {
+                let i = j * lineageStride + t
+                lineage[i] = Int64(Int(newRow[Int(lineage[i]) / width]) * width)
+            }
+        }
+        storedRows = kept
     }
 }
 
