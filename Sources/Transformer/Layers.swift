@@ -43,15 +43,6 @@ public struct Linear: Sendable {
         }
     }
 
-    /// Row r of the weight (an embedding row, when the weight is tied to one).
-    public func row(_ r: Int, into out: UnsafeMutablePointer<Float>) {
-        switch weights {
-        case .dense(let tensor):
-            tensor.storage.withUnsafeBufferPointer { out.update(from: $0.baseAddress! + r * inputs, count: inputs) }
-        case .int8(let q): q.row(r, into: out)
-        }
-    }
-
     public var int8: QuantizedMatrix? {
         if case .int8(let q) = weights { return q }
         return nil
