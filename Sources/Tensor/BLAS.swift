@@ -22,7 +22,10 @@ public enum BLAS {
             for i in 0..<(m * n) { c[i] = beta == 0 ? 0 : beta * c[i] }
             return
         }
-        if m == 1 {
+        if transposeB && beta == 0 && Kernels.prefersInPlaceProduct(m: m, n: n, k: k) {
+            Kernels.sgemmNT(a.baseAddress!, b.baseAddress!, c.baseAddress!, m: m, n: n, k: k, threads: threads)
+            if alpha != 1 { for i in 0..<(m * n) { c[i] *= alpha } }
+        } else if m == 1 {
             // y = op(B)ᵀ-shaped product: with B stored N×K (transposed) y = B·x, else y = Bᵀ·x.
             cblas_sgemv(
                 CblasRowMajor, transposeB ? CblasNoTrans : CblasTrans,

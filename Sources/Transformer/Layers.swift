@@ -1,25 +1,70 @@
 import Tensor
 
-/// y = x · Wᵀ + b with W stored [out, in] (the orientation of CTranslate2 and Hugging Face).
+/// y = x · Wᵀ + b with W stored [out, in] (the orientation of CTranslate2 and Hugging Face),
+/// fp32 for BLAS or, after `quantized()`, int8 with per-row scales.
 public struct Linear: Sendable {
-    public let weight: Tensor
-    public let bias: [Float]?
-
-    public init(weight: Tensor, bias: [Float]?) {
-        precondition(weight.rank == 2, "linear weight must be 2-D, got \(weight.shape)")
-        precondition(bias == nil || bias!.count == weight.shape[0], "bias \(bias!.count) ≠ outputs \(weight.shape[0])")
-        self.weight = weight
-        self.bias = bias
+    public enum Weights: Sendable {
+        case dense(Tensor)
+        case int8(QuantizedMatrix)
     }
 
-    public var inputs: Int { weight.shape[1] }
-    public var outputs: Int { weight.shape[0] }
+    public let weights: Weights
+    public let bias: [Float]?
+    public let inputs: Int
+    public let outputs: Int
+
+    public init(weight: Tensor, bias: [Float]?) {
+        self.init(stacking: [weight], bias: bias)
+    }
+
+    /// The rows of `parts` stacked into one layer (a fused QKV or KV projection).
+    public init(stacking parts: [Tensor], bias: [Float]?) {
+        precondition(!parts.isEmpty && parts.allSatisfy { $0.rank == 2 }, "linear weights must be 2-D, got \(parts.map(\.shape))")
+        let outputs = parts.reduce(0) { $0 + $1.shape[0] }
+        precondition(bias == nil || bias!.count == outputs, "bias \(bias!.count) ≠ outputs \(outputs)")
+        weights = .dense(parts.count == 1 ? parts[0] : Tensor(shape: [outputs, parts[0].shape[1]], storage: parts.flatMap(\.storage)))
+        self.bias = bias
+        self.outputs = outputs
+        self.inputs = parts[0].shape[1]
+    }
+
+    private init(weights: Weights, bias: [Float]?, inputs: Int, outputs: Int) {
+        self.weights = weights
+        self.bias = bias
+        self.inputs = inputs
+        self.outputs = outputs
+    }
+
+    /// The fp32 weight [outputs × inputs], row-major (dequantized: a copy).
+    public var weight: Tensor {
+        switch weights {
+        case .dense(let tensor): return tensor
+        case .int8(let q): return q.dequantized()
+        }
+    }
+
+    public var int8: QuantizedMatrix? {
+        if case .int8(let q) = weights { return q }
+        return nil
+    }
+
+    /// The same layer with its weight quantized to int8 (CTranslate2's `int8` compute type:
+    /// weights per row at load, activations per row at run time).
+    public func quantized() -> Linear {
+        if int8 != nil { return self }
+        return Linear(weights: .int8(QuantizedMatrix(weight)), bias: bias, inputs: inputs, outputs: outputs)
+    }
 
     /// Rows of x ([rows × inputs]) → [rows × outputs], optionally with a fused activation.
     public func apply(_ x: UnsafeBufferPointer<Float>, rows: Int, into y: UnsafeMutableBufferPointer<Float>, activation: RowOps.Activation? = nil) {
         precondition(x.count >= rows * inputs && y.count >= rows * outputs)
-        weight.storage.withUnsafeBufferPointer { w in
-            BLAS.gemm(x, w, into: y, m: rows, n: outputs, k: inputs, transposeB: true)
+        switch weights {
+        case .dense(let weight):
+            weight.storage.withUnsafeBufferPointer { w in
+                BLAS.gemm(x, w, into: y, m: rows, n: outputs, k: inputs, transposeB: true)
+            }
+        case .int8(let q):
+            q.product(x.baseAddress!, m: rows, into: y.baseAddress!, threads: BLAS.threads)
         }
         let out = UnsafeMutableBufferPointer(rebasing: y[0..<(rows * outputs)])
         if let bias {
@@ -52,10 +97,12 @@ public struct LayerNorm: Sendable {
     }
 
     public func apply(_ x: inout [Float]) {
-        x.withUnsafeMutableBufferPointer { x in
-            gamma.withUnsafeBufferPointer { g in
-                beta.withUnsafeBufferPointer { b in RowOps.layerNorm(x, width: g.count, gamma: g, beta: b, epsilon: epsilon) }
-            }
+        x.withUnsafeMutableBufferPointer { apply($0) }
+    }
+
+    public func apply(_ x: UnsafeMutableBufferPointer<Float>) {
+        gamma.withUnsafeBufferPointer { g in
+            beta.withUnsafeBufferPointer { b in RowOps.layerNorm(x, width: g.count, gamma: g, beta: b, epsilon: epsilon) }
         }
     }
 

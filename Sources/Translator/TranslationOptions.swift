@@ -15,6 +15,9 @@ public struct TranslationOptions: Sendable, Equatable {
     public var sourceLanguage: String?
     /// M2M-100 / NLLB only: the target language forced as the first token; nil: Korean.
     public var targetLanguage: String?
+    /// float32, or int8 linear layers (a Translator loaded as float32 makes its int8 copy
+    /// on the first such request).
+    public var computeType: ComputeType = .float32
 
     /// Defaults for a model: its own beam size (decoder.yml) if it names one, else 4.
     public init(modelBeamSize: Int? = nil, threads: Int = 2, maxBatchTokens: Int = 4096) {

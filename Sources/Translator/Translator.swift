@@ -19,6 +19,11 @@ public final class Translator: Sendable {
     /// M2M-100 / NLLB: the tokenizer family and its language codes; nil for Marian models.
     public let multilingual: MultilingualTokenizer?
     let multilingualInput: MultilingualInput?
+    /// The compute type the model was loaded with; an int8 copy of an fp32 model is made on
+    /// the first int8 request.
+    public let computeType: ComputeType
+    private let int8Cache = QuantizedModelCache()
+    private let directory: String
 
     /// A SentencePiece model's pieces by id, nil for control and unknown pieces: how an NLLB
     /// folder's ids are found (model id = SentencePiece id + 1).
@@ -36,19 +41,25 @@ public final class Translator: Sendable {
         try ModelFolder.open(directory, sentencePiecePieces: sentencePiecePieces)
     }
 
-    public init(modelDirectory: URL) throws {
+    public init(modelDirectory: URL, computeType: ComputeType = .float32) throws {
         // The folder (and its file mapping) is not kept: once the compute layers hold the
         // weights, the mapped pages can go.
-        let loaded = try ModelFolder.load(modelDirectory, sentencePiecePieces: Self.sentencePiecePieces)
+        MemoryRelease.fixThreshold
+        let loaded = try Self.openFolder(modelDirectory)
+        var weights = try loaded.loadWeights()
         multilingual = loaded.multilingual
         multilingualInput = loaded.multilingual.map { MultilingualInput(tokenizer: $0, model: modelDirectory.path) }
         config = loaded.config
         sourceVocabulary = loaded.sourceVocabulary
         targetVocabulary = loaded.targetVocabulary
-        model = EncoderDecoderModel(loaded)
+        let model = EncoderDecoderModel(config: loaded.config, releasing: &weights)
+        self.model = computeType == .int8 ? model.quantized() : model
+        self.computeType = computeType
+        directory = modelDirectory.path
         sourcePieces = try SentencePieceProcessor(path: loaded.sourceSentencePiece.path)
         targetPieces = try SentencePieceProcessor(path: loaded.targetSentencePiece.path)
         defaultOptions = TranslationOptions(modelBeamSize: loaded.beamSize)
+        MemoryRelease.trim()
     }
 
     /// Translates text lines; an empty line gives an empty result. A multilingual model takes
@@ -104,7 +115,6 @@ public final class Translator: Sendable {
         guard targetTerms.isEmpty || targetTerms.count == pieces.count else {
             throw TranslatorError.termsMismatch(lines: pieces.count, termLists: targetTerms.count)
         }
-        BLAS.setThreads(options.threads)
         let ids = try zip(pieces, sourceLanguages).map { sentence, language -> [Int32] in
             sentence.isEmpty ? [] : try sourceIDs(pieces: sentence, sourceLanguage: language)
         }
@@ -116,11 +126,11 @@ public final class Translator: Sendable {
         }
         let targetUnknown = Int32(targetVocabulary.id(of: "<unk>") ?? config.unknownID ?? 1)
         let terms = targetTerms.map { TargetTerms($0, pieces: targetPieces, vocabulary: targetVocabulary, unknown: targetUnknown) }
-        var results = [TranslationResult](repeating: .empty, count: ids.count)
+        let results = ResultSlots<TranslationResult>(repeating: .empty, count: ids.count)
         // An empty line has no output, so none of its terms is met.
         for (k, list) in terms.enumerated() where ids[k].isEmpty && !list.occurrence.isEmpty {
-            results[k] = TranslationResult(hypotheses: [TranslationHypothesis(text: "", tokens: [], ids: [], score: 0,
-                                                                             termsMet: list.occurrence.map { _ in false })])
+            results.set(k, TranslationResult(hypotheses: [TranslationHypothesis(text: "", tokens: [], ids: [], score: 0,
+                                                                             termsMet: list.occurrence.map { _ in false })]))
         }
         let live = ids.indices.filter { !ids[$0].isEmpty }
         // Inputs are cut to CTranslate2's max_input_length and to the positions the model
@@ -130,23 +140,38 @@ public final class Translator: Sendable {
         searchOptions.maxDecodingLength = min(searchOptions.maxDecodingLength, model.maxPositions)
         let batches = Batcher.batches(lengths: live.map { min(ids[$0].count, maxLength) },
                                       maxSentences: options.maxBatchSentences, maxTokens: options.maxBatchTokens)
-        for batch in batches {
+        // Several batches: one thread each (BatchWorkers); one batch: all threads on its products.
+        let workers = max(1, min(options.threads, batches.count))
+        BLAS.setThreads(max(1, options.threads / workers))
+        let engine = try model(for: options.computeType)
+        try BatchWorkers.run(count: batches.count, workers: workers) { b in
+            let batch = batches[b]
             let members = batch.map { live[$0] }
             let sources = members.map { ids[$0].count <= maxLength ? ids[$0] : Array(ids[$0].prefix(maxLength - 1)) + [Int32(config.sourceEOSID)] }
-            let encoded = model.encode(sources)
-            var decoder = ModelStepDecoder(IncrementalDecoder(model: model, encoded: encoded))
+            let encoded = engine.encode(sources)
+            var decoder = ModelStepDecoder(IncrementalDecoder(model: engine, encoded: encoded))
             let constraints = terms.isEmpty ? [] : members.map { terms[$0].constraints }
             let found = try Decoding.search(decoder: &decoder, startTokens: members.map { _ in start },
                                    endToken: Int32(config.eosID), unknownToken: config.unknownID.map(Int32.init),
-                                   options: searchOptions, constraints: constraints)
+                                   options: searchOptions, threads: max(1, options.threads / workers),
+                                   constraints: constraints)
             for (member, hypotheses) in zip(members, found) {
                 let cut = ids[member].count > maxLength
-                results[member] = TranslationResult(
+                results.set(member, TranslationResult(
                     hypotheses: hypotheses.map { hypothesis($0, forced: start.count - 1, terms: terms.isEmpty ? nil : terms[member]) },
-                    warnings: cut ? ["input of \(ids[member].count) tokens cut to \(maxLength) (the model's limit)"] : [])
+                    warnings: cut ? ["input of \(ids[member].count) tokens cut to \(maxLength) (the model's limit)"] : []))
             }
         }
-        return results
+        return results.all
+    }
+
+    /// The model in the requested compute type.
+    func model(for type: ComputeType) throws -> EncoderDecoderModel {
+        switch (type, computeType) {
+        case (.float32, .float32), (.int8, .int8): return model
+        case (.int8, .float32): return int8Cache.model(from: model)
+        case (.float32, .int8): throw ComputeTypeError.floatWeightsReleased(model: directory)
+        }
     }
 
     /// The forced target-language token is left out of tokens, ids and text; special and
@@ -173,7 +198,7 @@ struct ModelStepDecoder: StepDecoder {
     var vocabularySize: Int { decoder.model.targetVocabularySize }
 
     mutating func step(_ tokens: [Int32], logits: inout [Float]) throws {
-        logits = decoder.step(tokens)
+        decoder.step(tokens, logits: &logits)
     }
 
     mutating func reorder(_ indices: [Int]) throws {

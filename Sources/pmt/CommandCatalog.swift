@@ -31,6 +31,8 @@ enum CommandCatalog {
         ] + langOptions + [
             OptionSpec("--threads", "N", "compute threads"),
             OptionSpec("--max-batch-tokens", "N", "token budget of one batch"),
+            OptionSpec("--compute-type", "T", "float32 (default) or int8 (int8 linear layers, as CTranslate2's int8)"),
+            OptionSpec("--max-batch-size", "N", "sentences in one batch at most (default 32)"),
             OptionSpec("--progress", nil, "show progress on stderr even when it is not a terminal"),
             OptionSpec("--no-progress", nil, "never show progress"),
             OptionSpec("--memory", "DB", "translation memory (SQLite): reuse and record segment translations"),
@@ -115,10 +117,14 @@ enum CommandCatalog {
 
     static let bench = CommandSpec(
         ["bench"], summary: "Measure translation speed on a file of sentences.",
-        usage: "bench --model DIR --input FILE [--beam-size N] [--threads N]",
+        usage: "bench --model DIR --input FILE [--beam-size N] [--threads N] [--compute-type T] [--one-at-a-time]",
         options: [OptionSpec("--model", "DIR", "model folder"), OptionSpec("--input", "FILE", "one sentence per line"),
-                  OptionSpec("--beam-size", "N", "beam width"), OptionSpec("--threads", "N", "compute threads")],
-        pendingIssue: speedIssue)
+                  OptionSpec("--beam-size", "N", "beam width"), OptionSpec("--threads", "N", "compute threads"),
+                  OptionSpec("--max-length", "N", "at most N generated tokens per sentence, end of sentence not counted"),
+                  OptionSpec("--compute-type", "T", "float32 (default) or int8"),
+                  OptionSpec("--source-lang", "L", "source language (NLLB / M2M-100 models)"),
+                  OptionSpec("--one-at-a-time", nil, "translate each line alone and report its latency")],
+        details: "Loads the model once, translates the lines (in batches, or one at a time) and prints one JSON object: load_s, translate_s, target_tokens, tokens_per_s and, one at a time, latency_ms (mean, median, p90).")
 
     /// Groups that take a sub-command, in help order.
     static let groups: [(name: String, summary: String, commands: [CommandSpec])] = [

@@ -10,6 +10,7 @@ enum CommandRunner {
         case ["queue", "enqueue"], ["queue", "status"], ["queue", "list"], ["queue", "retry"], ["queue", "dead"]:
             return try QueueCommand.run(command.path[1], arguments)
         case ["worker"]: return try WorkerCommand.run(arguments)
+        case ["bench"]: return try BenchCommand.run(arguments)
         case let path where path.first == "glossary": return try GlossaryCommand.run(path[1], arguments)
         default: break
         }

@@ -12,13 +12,15 @@ enum TranslateCommand {
         let format = try arguments.choice("--format", from: ["auto", "text", "xml", "jsonl"]) ?? "auto"
         let outputFormat = try arguments.choice("--output-format", from: ["text", "jsonl"]) ?? "text"
         let documents = DocumentTranslateCommand.wants(arguments, format: format)
+        let computeType = ComputeType(rawValue: try arguments.choice("--compute-type", from: ComputeType.allCases.map(\.rawValue)) ?? "float32")!
         let translator: Translator
         do {
-            translator = try Translator(modelDirectory: URL(fileURLWithPath: model))
+            translator = try Translator(modelDirectory: URL(fileURLWithPath: model), computeType: computeType)
         } catch {
             throw CLIError.failure("translate: \(error)")
         }
         var options = translator.defaultOptions
+        options.computeType = computeType
         if let beam = try arguments.integer("--beam-size", in: 1...64) { options.search.beamSize = beam }
         // The CLI's N does not count end-of-sentence nor a forced target-language token;
         // CTranslate2's max_decoding_length counts both.
@@ -33,6 +35,7 @@ enum TranslateCommand {
         if let nBest = try arguments.integer("--n-best", in: 1...64) { options.search.hypotheses = nBest }
         if let threads = try arguments.integer("--threads", in: 1...256) { options.threads = threads }
         if let budget = try arguments.integer("--max-batch-tokens", in: 1...1_000_000) { options.maxBatchTokens = budget }
+        if let size = try arguments.integer("--max-batch-size", in: 1...4096) { options.maxBatchSentences = size }
         guard options.search.hypotheses <= options.search.beamSize else {
             throw CLIError.usage("translate: --n-best \(options.search.hypotheses) exceeds --beam-size \(options.search.beamSize)")
         }

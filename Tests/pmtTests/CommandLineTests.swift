@@ -67,7 +67,7 @@ final class CommandLineTests: XCTestCase {
     /// Commands whose issue is not done exit 1, say so, and print nothing on stdout.
     func testPendingCommandsNeverPretend() throws {
         let pending: [[String]] = [
-            ["bench", "--model", "m", "--input", "i"],
+            ["model", "fetch", "opus-mt-en-ko", "--to", "m"],
         ]
         for command in pending {
             let result = try PmtProcess.run(command)

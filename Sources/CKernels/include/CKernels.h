@@ -1,0 +1,34 @@
+// AVX2/FMA kernels of the engine, behind plain C types so Swift sees them directly.
+// Row-major fp32 throughout; no function keeps a pointer after it returns.
+#ifndef PMT_CKERNELS_H
+#define PMT_CKERNELS_H
+
+#include <stdint.h>
+
+/// 1 when the CPU runs AVX2 and FMA (the kernels below need both), else 0.
+int pmt_cpu_has_avx2_fma(void);
+
+/// y[i][j] (+)= Σ_k x[i][k] · w[j][k] for rows [0, m) and columns [n0, n1): the product
+/// x · wᵀ of a linear layer whose weight w is stored [n × k] (out × in), with no
+/// repacking of w; each sum runs over 8 lanes of k, then across the lanes (the order of a
+/// gemv). With accumulate = 0 y is overwritten.
+void pmt_sgemm_nt(const float *x, long ldx, const float *w, long ldw, float *y, long ldy,
+                  long m, long n0, long n1, long k, int accumulate);
+
+/// Per row r of x ([m × k]): scale[r] = 127 / max|x_r| (1 for a zero row) and
+/// q[r][i] = round(x[r][i] · scale[r]) as int8, rows of q padded with zeros to ldq.
+void pmt_quantize_rows(const float *x, long m, long k, int8_t *q, long ldq, float *scale);
+
+/// y[i][j] = (Σ_k qx[i][k] · qw[j][k]) / (sx[i] · sw[j]) for rows [0, m) and columns
+/// [n0, n1): int8 products with int32 sums. ldq (for both) is a multiple of 32.
+void pmt_igemm_nt(const int8_t *qx, const float *sx, const int8_t *qw, const float *sw, long ldq,
+                  float *y, long ldy, long m, long n0, long n1);
+
+/// glibc: allocations of at least `bytes` get their own mapping (which also stops glibc
+/// from raising that threshold by itself); no-op elsewhere.
+void pmt_malloc_fix_mmap_threshold(long bytes);
+
+/// glibc: returns free heap memory to the system; no-op elsewhere.
+void pmt_malloc_trim(void);
+
+#endif
