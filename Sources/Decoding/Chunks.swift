@@ -1,4 +1,4 @@
-import Dispatch
+import Tensor
 
 /// Runs `body(range, chunk)` over `0..<count` cut into at most `threads` contiguous ranges,
 /// concurrently when there is more than one. It returns when every chunk is done, so the
@@ -10,18 +10,9 @@ func forEachChunk(count: Int, threads: Int, _ body: (Range<Int>, Int) -> Void) {
         body(0..<count, 0)
         return
     }
-    withoutActuallyEscaping(body) { body in
-        let work = UncheckedSendable(value: body)
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            work.value(chunk * count / chunks ..< (chunk + 1) * count / chunks, chunk)
-        }
+    ComputePool.run(chunks) { chunk in
+        body(chunk * count / chunks ..< (chunk + 1) * count / chunks, chunk)
     }
-}
-
-/// Carries the chunk body into Dispatch's `@Sendable` closure: the body captures scoped
-/// pointers, which are not `Sendable`; `forEachChunk` keeps the chunks' writes disjoint.
-private struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
 }
 
 /// Threads worth using for `logits` logits per step: below about 64K logits, waking a

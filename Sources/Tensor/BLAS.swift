@@ -1,14 +1,25 @@
 import CBLAS
+import Synchronization
 
 /// Matrix products through OpenBLAS. Single-row products go to `cblas_sgemv`: OpenBLAS
 /// does not route M = 1 sgemm to its gemv kernel, and decoding is mostly M = 1.
+///
+/// OpenBLAS itself always runs single-threaded: a product that deserves several threads is
+/// cut into column ranges run on `ComputePool`'s helpers. OpenBLAS's own threads spin with
+/// `sched_yield` for a while after each product and then sleep, so between the encoder and
+/// the decoder's small products they took CPU from the threads doing the work.
 public enum BLAS {
-    /// Threads OpenBLAS may use for one product.
+    private static let configuredThreads = Atomic<Int>(1)
+    /// The size up to which OpenBLAS may choose its small-matrix kernels (M·N·K ≤ 100³).
+    static let smallMatrixWork = 1_000_000
+
+    /// Threads one product may use.
     public static func setThreads(_ count: Int) {
-        openblas_set_num_threads(Int32(max(1, count)))
+        openblas_set_num_threads(1)
+        configuredThreads.store(max(1, count), ordering: .relaxed)
     }
 
-    public static var threads: Int { Int(openblas_get_num_threads()) }
+    public static var threads: Int { configuredThreads.load(ordering: .relaxed) }
 
     /// C = alpha · A · op(B) + beta · C, where A is M×K, op(B) is K×N (B is N×K when
     /// `transposeB`, the layout of linear-layer weights), all row-major.
@@ -33,11 +44,18 @@ public enum BLAS {
                 alpha, b.baseAddress, Int32(transposeB ? k : n),
                 a.baseAddress, 1, beta, c.baseAddress, 1)
         } else {
-            cblas_sgemm(
-                CblasRowMajor, CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                Int32(m), Int32(n), Int32(k), alpha,
-                a.baseAddress, Int32(k), b.baseAddress, Int32(transposeB ? k : n),
-                beta, c.baseAddress, Int32(n))
+            // Columns [n0, n1) of C need columns [n0, n1) of op(B): rows n0… of B stored
+            // N×K, else columns n0… of B stored K×N. OpenBLAS sums products of at most
+            // 100³ multiply-adds in another order (its small-matrix kernels), so a cut
+            // never makes a piece that small: the sums stay those of one call.
+            Kernels.splitColumns(n, align: 64, threads: threads, work: m * n * k,
+                                 minimumPieceWork: BLAS.smallMatrixWork) { n0, n1 in
+                cblas_sgemm(
+                    CblasRowMajor, CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n1 - n0), Int32(k), alpha,
+                    a.baseAddress, Int32(k), b.baseAddress! + (transposeB ? n0 * k : n0), Int32(transposeB ? k : n),
+                    beta, c.baseAddress! + n0, Int32(n))
+            }
         }
     }
 }

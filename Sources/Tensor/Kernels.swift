@@ -1,5 +1,4 @@
 import CKernels
-import Dispatch
 
 /// The C kernels of `CKernels` (AVX2 + FMA), used when the CPU has them.
 public enum Kernels {
@@ -18,38 +17,32 @@ public enum Kernels {
         available && m == 1
     }
 
-    /// Runs `body(n0, n1)` over `0..<n` cut into `threads` column ranges (multiples of
-    /// `align`), concurrently when there is more than one and the product is big enough
-    /// (`work` multiply-adds) to pay for waking a thread.
-    static func splitColumns(_ n: Int, align: Int, threads: Int, work: Int, _ body: (Int, Int) -> Void) {
-        let chunks = work >= 1 << 20 ? min(max(1, threads), max(1, n / align)) : 1
+    /// Runs `body(n0, n1)` over `0..<n` cut into up to `threads` column ranges (multiples of
+    /// `align`, the last one shorter), concurrently when there is more than one. A product
+    /// of `work` multiply-adds is cut only if it is at least `minimumWork`, and only into
+    /// ranges each worth more than `minimumPieceWork`.
+    static func splitColumns(_ n: Int, align: Int, threads: Int, work: Int, minimumWork: Int = 1 << 17,
+                             minimumPieceWork: Int = 0, _ body: (Int, Int) -> Void) {
+        var chunks = work >= minimumWork ? min(max(1, threads), max(1, n / align)) : 1
+        func per(_ chunks: Int) -> Int { ((n + align - 1) / align + chunks - 1) / chunks * align }
+        // The smallest range is the last: n - (chunks - 1) · per.
+        while chunks > 1 && (n - (chunks - 1) * per(chunks)) * (work / n) <= minimumPieceWork { chunks -= 1 }
         guard chunks > 1 else {
             body(0, n)
             return
         }
-        let blocks = (n + align - 1) / align
-        let per = (blocks + chunks - 1) / chunks * align
-        withoutActuallyEscaping(body) { body in
-            let work = UncheckedSendableBox(value: body)
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                let n0 = min(n, chunk * per), n1 = chunk == chunks - 1 ? n : min(n, n0 + per)
-                if n0 < n1 { work.value(n0, n1) }
-            }
+        let size = per(chunks)
+        ComputePool.run(chunks) { chunk in
+            let n0 = min(n, chunk * size), n1 = chunk == chunks - 1 ? n : min(n, n0 + size)
+            if n0 < n1 { body(n0, n1) }
         }
     }
 
     /// y [m × n] = x [m × k] · wᵀ, w stored [n × k], through `pmt_sgemm_nt`.
     public static func sgemmNT(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
                                m: Int, n: Int, k: Int, threads: Int) {
-        let yAddress = UInt(bitPattern: y)
         splitColumns(n, align: 48, threads: threads, work: m * n * k) { n0, n1 in
-            pmt_sgemm_nt(x, k, w, k, UnsafeMutablePointer<Float>(bitPattern: yAddress)!, n, m, n0, n1, k, 0)
+            pmt_sgemm_nt(x, k, w, k, y, n, m, n0, n1, k, 0)
         }
     }
-}
-
-/// Carries a closure that captures scoped pointers into Dispatch's `@Sendable` closure; the
-/// callers keep the concurrent writes disjoint and wait for them inside the scope.
-struct UncheckedSendableBox<Value>: @unchecked Sendable {
-    let value: Value
 }

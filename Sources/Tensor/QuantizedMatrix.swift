@@ -59,14 +59,13 @@ public struct QuantizedMatrix: Sendable {
                 pmt_quantize_rows(x, m, columns, qx.baseAddress!, stride, sx.baseAddress!)
             }
         }
-        let yAddress = UInt(bitPattern: y)
         qx.withUnsafeBufferPointer { qx in
             sx.withUnsafeBufferPointer { sx in
                 values.withUnsafeBufferPointer { qw in
                     scales.withUnsafeBufferPointer { sw in
                         Kernels.splitColumns(rows, align: 64, threads: threads, work: m * rows * columns / 2) { n0, n1 in
                             pmt_igemm_nt(qx.baseAddress!, sx.baseAddress!, qw.baseAddress!, sw.baseAddress!, stride,
-                                         UnsafeMutablePointer<Float>(bitPattern: yAddress)!, rows, m, n0, n1)
+                                         y, rows, m, n0, n1)
                         }
                     }
                 }

@@ -1,3 +1,4 @@
+import CBLAS
 import XCTest
 @testable import Tensor
 
@@ -64,10 +65,62 @@ final class BLASTests: XCTestCase {
         assertClose(c, direct(a.reshaped([6, 4]), b, transposeB: false))
     }
 
-    func testThreadCountIsApplied() {
-        let before = BLAS.threads
-        BLAS.setThreads(1)
-        XCTAssertEqual(BLAS.threads, 1)
-        BLAS.setThreads(before)
+    private func differences(_ x: Tensor, _ y: Tensor) -> Int {
+        zip(x.storage, y.storage).filter { $0.bitPattern != $1.bitPattern }.count
     }
+
+    /// Products big enough to be cut into column ranges (one OpenBLAS call per helper)
+    /// give bit for bit what one call gives: outputs never depend on the thread count.
+    func testColumnSplitProductsEqualTheOneThreadProduct() {
+        let before = BLAS.threads
+        defer { BLAS.setThreads(before) }
+        var seed: UInt64 = 11
+        for (m, k, n) in [(2, 512, 1536), (37, 512, 2048), (128, 512, 1000), (5, 2048, 517)] {
+            let a = random([m, k], seed: &seed)
+            let bt = random([n, k], seed: &seed)
+            let b = random([k, n], seed: &seed)
+            BLAS.setThreads(1)
+            let oneT = a.matmul(bt, transposeOther: true), one = a.matmul(b)
+            for threads in [2, 3] {
+                BLAS.setThreads(threads)
+                XCTAssertEqual(BLAS.threads, threads)
+                XCTAssertEqual(openblas_get_num_threads(), 1, "OpenBLAS must stay single-threaded")
+                XCTAssertEqual(differences(a.matmul(bt, transposeOther: true), oneT), 0, "\(m)×\(k)·(\(n)×\(k))ᵀ on \(threads) threads")
+                XCTAssertEqual(differences(a.matmul(b), one), 0, "\(m)×\(k)·\(k)×\(n) on \(threads) threads")
+            }
+            if m == 2 { assertClose(oneT, direct(a, bt, transposeB: true)) }
+        }
+    }
+}
+
+final class ComputePoolTests: XCTestCase {
+    func testEveryChunkRunsOnceAndConcurrentCallersAllFinish() {
+        for chunks in [0, 1, 2, 5] {
+            var hits = [Int](repeating: 0, count: chunks)
+            hits.withUnsafeMutableBufferPointer { hits in
+                ComputePool.run(chunks) { hits[$0] += 1 }
+            }
+            XCTAssertEqual(hits, [Int](repeating: 1, count: chunks), "\(chunks) chunks")
+        }
+        // Callers on several threads at once: one gets the helpers, the others run inline.
+        let sums = ResultBox(count: 8)
+        DispatchQueue.concurrentPerform(iterations: 8) { caller in
+            var parts = [Int](repeating: 0, count: 4)
+            for _ in 0..<200 {
+                parts.withUnsafeMutableBufferPointer { parts in
+                    ComputePool.run(4) { parts[$0] += $0 + 1 }
+                }
+            }
+            sums.set(caller, parts.reduce(0, +))
+        }
+        XCTAssertEqual(sums.values, [Int](repeating: 200 * 10, count: 8))
+    }
+}
+
+private final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [Int]
+    init(count: Int) { stored = [Int](repeating: 0, count: count) }
+    func set(_ i: Int, _ v: Int) { lock.lock(); stored[i] = v; lock.unlock() }
+    var values: [Int] { lock.lock(); defer { lock.unlock() }; return stored }
 }

@@ -31,4 +31,13 @@ void pmt_malloc_fix_mmap_threshold(long bytes);
 /// glibc: returns free heap memory to the system; no-op elsewhere.
 void pmt_malloc_trim(void);
 
+/// A chunk of a job run by `pmt_pool_run`: chunk is in [0, chunks).
+typedef void (*pmt_pool_task)(void *context, long chunk);
+
+/// Runs task(context, c) for every c in [0, chunks): chunk 0 on the calling thread, the
+/// others on the pool's helper threads (started on first use, kept for the process), and
+/// returns when all are done. One caller at a time uses the helpers; a concurrent caller
+/// runs its chunks itself, one after another.
+void pmt_pool_run(long chunks, pmt_pool_task task, void *context);
+
 #endif
