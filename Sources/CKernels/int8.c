@@ -1,8 +1,11 @@
 // Symmetric int8 products: rows quantized with scale 127 / max|row| (CTranslate2's
-// scheme), int32 sums, fp32 out. AVX2 has no signed×signed byte product, so each product
-// is |x| · (w with x's sign) through vpmaddubsw (unsigned × signed bytes): with both
-// magnitudes at most 127 a pair sums to at most 32,258, below int16 saturation, so the
-// sums are exact.
+// scheme), int32 sums, fp32 out. Both paths compute the exact int32 sums, so they give the
+// same floats:
+// - AVX2 has no signed×signed byte product, so each product is |x| · (w with x's sign)
+//   through vpmaddubsw (unsigned × signed bytes): with both magnitudes at most 127 a pair
+//   sums to at most 32,258, below int16 saturation.
+// - AVX-512 VNNI (vpdpbusd: four unsigned × signed byte products into int32, no
+//   saturation) takes x + 128 as unsigned and subtracts 128 · Σw, precomputed per row.
 #include "CKernels.h"
 #include <immintrin.h>
 #include <math.h>
@@ -61,8 +64,8 @@ static inline __attribute__((always_inline)) void block(
 
 #define IBLOCK(MR, NR) block(MR, NR, qx + i * ldq, sx + i, qw + j * ldq, sw + j, ldq, y + i * ldy + j, ldy)
 
-void pmt_igemm_nt(const int8_t *qx, const float *sx, const int8_t *qw, const float *sw, long ldq,
-                  float *y, long ldy, long m, long n0, long n1) {
+static void igemm_avx2(const int8_t *qx, const float *sx, const int8_t *qw, const float *sw, long ldq,
+                       float *y, long ldy, long m, long n0, long n1) {
     enum { NB = 64 };
     for (long nb = n0; nb < n1; nb += NB) {
         long nbEnd = nb + NB < n1 ? nb + NB : n1;
@@ -83,4 +86,95 @@ void pmt_igemm_nt(const int8_t *qx, const float *sx, const int8_t *qw, const flo
             }
         }
     }
+}
+
+void pmt_row_sums(const int8_t *q, long rows, long ldq, int32_t *sums) {
+    for (long r = 0; r < rows; r++) {
+        int32_t s = 0;
+        for (long i = 0; i < ldq; i++) s += q[r * ldq + i];
+        sums[r] = s;
+    }
+}
+
+#if defined(__x86_64__)
+#pragma clang attribute push(__attribute__((target("avx512f,avx512bw,avx512vnni"))), apply_to = function)
+
+static inline __attribute__((always_inline)) void vnni_block(
+    const int MR, const int NR, const int8_t *qx, const float *sx, const int8_t *qw, const float *sw,
+    const int32_t *wsum, long ldq, float *y, long ldy) {
+    __m512i acc[4][4];
+    const __m512i flip = _mm512_set1_epi8((char)0x80);
+    for (int r = 0; r < MR; r++)
+        for (int c = 0; c < NR; c++) acc[r][c] = _mm512_setzero_si512();
+    for (long p = 0; p < ldq; p += 64) {
+        // ldq is a multiple of 32: the last step may hold 32 bytes, the rest read as zeros
+        // (x + 128 there meets w = 0).
+        __mmask64 live = ldq - p >= 64 ? ~0ULL : 0xFFFFFFFFULL;
+        __m512i wv[4];
+        for (int c = 0; c < NR; c++) wv[c] = _mm512_maskz_loadu_epi8(live, qw + c * ldq + p);
+        for (int r = 0; r < MR; r++) {
+            __m512i xv = _mm512_xor_si512(_mm512_maskz_loadu_epi8(live, qx + r * ldq + p), flip);
+            for (int c = 0; c < NR; c++) acc[r][c] = _mm512_dpbusd_epi32(acc[r][c], xv, wv[c]);
+        }
+    }
+    for (int r = 0; r < MR; r++)
+        for (int c = 0; c < NR; c++)
+            y[r * ldy + c] = (float)(_mm512_reduce_add_epi32(acc[r][c]) - 128 * wsum[c]) / (sx[r] * sw[c]);
+}
+
+#define VBLOCK(MR, NR) vnni_block(MR, NR, qx + i * ldq, sx + i, qw + j * ldq, sw + j, wsum + j, ldq, y + i * ldy + j, ldy)
+
+static void igemm_vnni(const int8_t *qx, const float *sx, const int8_t *qw, const float *sw, const int32_t *wsum,
+                       long ldq, float *y, long ldy, long m, long n0, long n1) {
+    enum { NB = 64 };
+    for (long nb = n0; nb < n1; nb += NB) {
+        long nbEnd = nb + NB < n1 ? nb + NB : n1;
+        for (long i = 0; i < m; i += 4) {
+            int mr = m - i < 4 ? (int)(m - i) : 4;
+            for (long j = nb; j < nbEnd; j += 4) {
+                int nr = nbEnd - j < 4 ? (int)(nbEnd - j) : 4;
+                switch (mr * 8 + nr) {
+                case 4 * 8 + 4: VBLOCK(4, 4); break;
+                case 4 * 8 + 3: VBLOCK(4, 3); break;
+                case 4 * 8 + 2: VBLOCK(4, 2); break;
+                case 4 * 8 + 1: VBLOCK(4, 1); break;
+                case 3 * 8 + 4: VBLOCK(3, 4); break;
+                case 3 * 8 + 3: VBLOCK(3, 3); break;
+                case 3 * 8 + 2: VBLOCK(3, 2); break;
+                case 3 * 8 + 1: VBLOCK(3, 1); break;
+                case 2 * 8 + 4: VBLOCK(2, 4); break;
+                case 2 * 8 + 3: VBLOCK(2, 3); break;
+                case 2 * 8 + 2: VBLOCK(2, 2); break;
+                case 2 * 8 + 1: VBLOCK(2, 1); break;
+                case 1 * 8 + 4: VBLOCK(1, 4); break;
+                case 1 * 8 + 3: VBLOCK(1, 3); break;
+                case 1 * 8 + 2: VBLOCK(1, 2); break;
+                case 1 * 8 + 1: VBLOCK(1, 1); break;
+                }
+            }
+        }
+    }
+}
+
+#pragma clang attribute pop
+#endif
+
+int pmt_cpu_has_avx512_vnni(void) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vnni");
+#else
+    return 0;
+#endif
+}
+
+void pmt_igemm_nt(const int8_t *qx, const float *sx, const int8_t *qw, const float *sw, const int32_t *wsum,
+                  long ldq, float *y, long ldy, long m, long n0, long n1, int vnni) {
+#if defined(__x86_64__)
+    if (vnni && wsum) {
+        igemm_vnni(qx, sx, qw, sw, wsum, ldq, y, ldy, m, n0, n1);
+        return;
+    }
+#endif
+    igemm_avx2(qx, sx, qw, sw, ldq, y, ldy, m, n0, n1);
 }

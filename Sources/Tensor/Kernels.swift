@@ -1,8 +1,12 @@
 import CKernels
+import Glibc
 
 /// The C kernels of `CKernels` (AVX2 + FMA), used when the CPU has them.
 public enum Kernels {
     public static let available = pmt_cpu_has_avx2_fma() != 0
+    /// AVX-512 VNNI for int8 products (same sums as the AVX2 kernel, fewer instructions);
+    /// PMT_DISABLE_VNNI=1 forces the AVX2 kernel (tests compare the two).
+    static let vnni = pmt_cpu_has_avx512_vnni() != 0 && getenv("PMT_DISABLE_VNNI") == nil
 
     /// Whether y = x·wᵀ ([m × k] · [n × k]ᵀ) goes to `pmt_sgemm_nt`, which reads the weights
     /// in place, rather than to OpenBLAS. Only single rows do (greedy decoding of one

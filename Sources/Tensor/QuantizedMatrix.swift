@@ -10,6 +10,8 @@ public struct QuantizedMatrix: Sendable {
     public let stride: Int
     public let values: [Int8]
     public let scales: [Float]
+    /// Σ of each stored row, for the AVX-512 VNNI kernel's unsigned-activation correction.
+    let rowSums: [Int32]
 
     public init(_ weight: Tensor) {
         let (rows, columns) = weight.matrixShape
@@ -28,6 +30,13 @@ public struct QuantizedMatrix: Sendable {
         self.stride = stride
         self.values = values
         self.scales = scales
+        var rowSums = [Int32](repeating: 0, count: rows)
+        values.withUnsafeBufferPointer { q in
+            rowSums.withUnsafeMutableBufferPointer { sums in
+                if rows > 0 { pmt_row_sums(q.baseAddress!, rows, stride, sums.baseAddress!) }
+            }
+        }
+        self.rowSums = rowSums
     }
 
     /// Row r dequantized (q / scale) into `out` [columns].
@@ -59,16 +68,9 @@ public struct QuantizedMatrix: Sendable {
                 pmt_quantize_rows(x, m, columns, qx.baseAddress!, stride, sx.baseAddress!)
             }
         }
-        qx.withUnsafeBufferPointer { qx in
-            sx.withUnsafeBufferPointer { sx in
-                values.withUnsafeBufferPointer { qw in
-                    scales.withUnsafeBufferPointer { sw in
-                        Kernels.splitColumns(rows, align: 64, threads: threads, work: m * rows * columns / 2) { n0, n1 in
-                            pmt_igemm_nt(qx.baseAddress!, sx.baseAddress!, qw.baseAddress!, sw.baseAddress!, stride,
-                                         y, rows, m, n0, n1)
-                        }
-                    }
-                }
+        values.withUnsafeBufferPointer { qw in
+            Kernels.splitColumns(rows, align: 64, threads: threads, work: m * rows * columns / 2) { n0, n1 in
+                pmt_igemm_nt(qx, sx, qw.baseAddress!, scales, rowSums, stride, y, rows, m, n0, n1, Kernels.vnni ? 1 : 0)
             }
         }
     }

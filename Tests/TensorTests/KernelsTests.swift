@@ -1,3 +1,4 @@
+import CKernels
 import XCTest
 @testable import Tensor
 
@@ -67,6 +68,39 @@ final class KernelsTests: XCTestCase {
                 for i in 0..<(m * n) { worst = max(worst, abs(Double(y[i]) - want[i])) }
                 XCTAssertLessThan(worst, bound, "m \(m) n \(n) k \(k) threads \(threads)")
                 XCTAssertFalse(y.contains { $0.isNaN }, "every output written (m \(m) n \(n) threads \(threads))")
+            }
+        }
+    }
+
+    /// Both int8 kernels (AVX2, and AVX-512 VNNI where the CPU has it) give exactly
+    /// Float(Σ qx·qw) / (sx·sw) with the integer sum done here: outputs never depend on
+    /// the kernel. Sizes cover VNNI's 32-byte tail (ldq 96) and partial 4 × 4 blocks.
+    func testInt8KernelsGiveTheExactIntegerSums() throws {
+        try XCTSkipUnless(Kernels.available, "no AVX2/FMA")
+        var seed: UInt64 = 5
+        for (m, n, k) in [(5, 131, 96), (4, 64, 512), (1, 7, 33), (7, 70, 2048)] {
+            let x = random(m * k, seed: &seed), w = random(n * k, seed: &seed, scale: 0.1)
+            let qw = QuantizedMatrix(Tensor(shape: [n, k], storage: w))
+            let qx = QuantizedMatrix(Tensor(shape: [m, k], storage: x))
+            var want = [Float](repeating: 0, count: m * n)
+            for i in 0..<m {
+                for j in 0..<n {
+                    var sum: Int32 = 0
+                    for p in 0..<k { sum += Int32(qx.values[i * qx.stride + p]) * Int32(qw.values[j * qw.stride + p]) }
+                    want[i * n + j] = Float(sum) / (qx.scales[i] * qw.scales[j])
+                }
+            }
+            for vnni in Kernels.vnni ? [0, 1] : [0] {
+                var y = [Float](repeating: .nan, count: m * n)
+                qx.values.withUnsafeBufferPointer { a in
+                    qw.values.withUnsafeBufferPointer { b in
+                        y.withUnsafeMutableBufferPointer { y in
+                            pmt_igemm_nt(a.baseAddress!, qx.scales, b.baseAddress!, qw.scales, qw.rowSums, qw.stride,
+                                         y.baseAddress!, n, m, 0, n, Int32(vnni))
+                        }
+                    }
+                }
+                XCTAssertEqual(zip(y, want).filter { $0.bitPattern != $1.bitPattern }.count, 0, "m \(m) n \(n) k \(k) vnni \(vnni)")
             }
         }
     }

@@ -20,9 +20,17 @@ void pmt_sgemm_nt(const float *x, long ldx, const float *w, long ldw, float *y, 
 void pmt_quantize_rows(const float *x, long m, long k, int8_t *q, long ldq, float *scale);
 
 /// y[i][j] = (Σ_k qx[i][k] · qw[j][k]) / (sx[i] · sw[j]) for rows [0, m) and columns
-/// [n0, n1): int8 products with int32 sums. ldq (for both) is a multiple of 32.
-void pmt_igemm_nt(const int8_t *qx, const float *sx, const int8_t *qw, const float *sw, long ldq,
-                  float *y, long ldy, long m, long n0, long n1);
+/// [n0, n1): int8 products with exact int32 sums. ldq (for both) is a multiple of 32.
+/// With vnni = 1 (only where `pmt_cpu_has_avx512_vnni`) and wsum = the row sums of qw
+/// (`pmt_row_sums`), AVX-512 VNNI does the products; else AVX2. Both give the same floats.
+void pmt_igemm_nt(const int8_t *qx, const float *sx, const int8_t *qw, const float *sw, const int32_t *wsum,
+                  long ldq, float *y, long ldy, long m, long n0, long n1, int vnni);
+
+/// sums[r] = Σ_i q[r][i] over the ldq bytes of each row.
+void pmt_row_sums(const int8_t *q, long rows, long ldq, int32_t *sums);
+
+/// 1 when the CPU runs AVX-512 F, BW and VNNI, else 0.
+int pmt_cpu_has_avx512_vnni(void);
 
 /// glibc: allocations of at least `bytes` get their own mapping (which also stops glibc
 /// from raising that threshold by itself); no-op elsewhere.
