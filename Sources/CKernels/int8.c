@@ -117,9 +117,25 @@ static inline __attribute__((always_inline)) void vnni_block(
             for (int c = 0; c < NR; c++) acc[r][c] = _mm512_dpbusd_epi32(acc[r][c], xv, wv[c]);
         }
     }
-    for (int r = 0; r < MR; r++)
-        for (int c = 0; c < NR; c++)
-            y[r * ldy + c] = (float)(_mm512_reduce_add_epi32(acc[r][c]) - 128 * wsum[c]) / (sx[r] * sw[c]);
+    // Four accumulators reduced together: pairs interleaved, then quads, then the four
+    // 128-bit lanes added, giving [Σ0, Σ1, Σ2, Σ3] in one vector (unused ones are zero).
+    int32_t wsums[4] = {0, 0, 0, 0};
+    float wscales[4] = {1, 1, 1, 1};
+    for (int c = 0; c < NR; c++) { wsums[c] = wsum[c]; wscales[c] = sw[c]; }
+    const __m128i correction = _mm_slli_epi32(_mm_loadu_si128((const __m128i *)wsums), 7);
+    const __m128 scales = _mm_loadu_ps(wscales);
+    for (int r = 0; r < MR; r++) {
+        for (int c = NR; c < 4; c++) acc[r][c] = _mm512_setzero_si512();
+        __m512i a01 = _mm512_add_epi32(_mm512_unpacklo_epi32(acc[r][0], acc[r][1]), _mm512_unpackhi_epi32(acc[r][0], acc[r][1]));
+        __m512i a23 = _mm512_add_epi32(_mm512_unpacklo_epi32(acc[r][2], acc[r][3]), _mm512_unpackhi_epi32(acc[r][2], acc[r][3]));
+        __m512i quad = _mm512_add_epi32(_mm512_unpacklo_epi64(a01, a23), _mm512_unpackhi_epi64(a01, a23));
+        __m256i half = _mm256_add_epi32(_mm512_castsi512_si256(quad), _mm512_extracti64x4_epi64(quad, 1));
+        __m128i sums = _mm_add_epi32(_mm256_castsi256_si128(half), _mm256_extracti128_si256(half, 1));
+        __m128 out = _mm_div_ps(_mm_cvtepi32_ps(_mm_sub_epi32(sums, correction)), _mm_mul_ps(_mm_set1_ps(sx[r]), scales));
+        float lanes[4];
+        _mm_storeu_ps(lanes, out);
+        for (int c = 0; c < NR; c++) y[r * ldy + c] = lanes[c];
+    }
 }
 
 #define VBLOCK(MR, NR) vnni_block(MR, NR, qx + i * ldq, sx + i, qw + j * ldq, sw + j, wsum + j, ldq, y + i * ldy + j, ldy)
