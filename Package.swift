@@ -22,8 +22,9 @@ let package = Package(
             linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("icudata")]
         ),
 
-        // The engine. CKernels: AVX2/FMA C kernels (small-batch fp32 products, int8 products,
-        // decoding attention); Tensor checks the CPU before using them.
+        // The engine. CKernels: AVX2/FMA C kernels (single-row fp32 products, int8 products
+        // with AVX-512 VNNI where present), the helper-thread pool and allocator settings;
+        // Tensor checks the CPU before using them.
         .target(name: "CKernels", path: "Sources/CKernels", cSettings: [.unsafeFlags(["-mavx2", "-mfma", "-O3"])]),
         .target(name: "Tensor", dependencies: ["CBLAS", "CKernels"], swiftSettings: optimizedInDebug),
         // The engine is optimized even in debug builds: its parity tests run every line of

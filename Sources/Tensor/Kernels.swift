@@ -1,7 +1,7 @@
 import CKernels
 import Glibc
 
-/// The C kernels of `CKernels` (AVX2 + FMA), used when the CPU has them.
+/// The C kernels of `CKernels` (AVX2 + FMA; AVX-512 VNNI for int8), used when the CPU has them.
 public enum Kernels {
     public static let available = pmt_cpu_has_avx2_fma() != 0
     /// AVX-512 VNNI for int8 products (same sums as the AVX2 kernel, fewer instructions);
