@@ -5,20 +5,22 @@ import Glibc
 public enum Kernels {
     public static let available = pmt_cpu_has_avx2_fma() != 0
     /// AVX-512 VNNI for int8 products (same sums as the AVX2 kernel, fewer instructions);
-    /// PMT_DISABLE_VNNI=1 forces the AVX2 kernel (tests compare the two).
+    /// PMT_DISABLE_VNNI=1 forces the AVX2 kernel (to compare the two on one machine).
     static let vnni = pmt_cpu_has_avx512_vnni() != 0 && getenv("PMT_DISABLE_VNNI") == nil
 
     /// Whether y = x·wᵀ ([m × k] · [n × k]ᵀ) goes to `pmt_sgemm_nt`, which reads the weights
-    /// in place, rather than to OpenBLAS. Only single rows do (greedy decoding of one
-    /// sentence, the first step of a one-sentence beam): there it is 2–3× faster than
-    /// OpenBLAS's gemv (measured 5.3–6.2 vs 2.2–2.4 GFLOP/s at 1 × 32000 × 512) and sums in
-    /// a gemv's order. From two rows on OpenBLAS's sgemm stays, because the parity tests
-    /// against CTranslate2 hinge on its summation order: kernels that sum in another order
-    /// (in place with 8 lanes; prepacked with one FMA chain per output, which was faster
-    /// than OpenBLAS at 32–128 rows: 47–59 vs 38–42 GFLOP/s at 32 × 32000 × 512) flip a
-    /// near-tie of the NLLB fixture's beam search.
+    /// in place, rather than to OpenBLAS. Up to four rows do (greedy decoding of one
+    /// sentence, a one-sentence beam of 4, the last hypotheses of a batch): OpenBLAS packs
+    /// the whole weight matrix on every call, which at these sizes costs more than the
+    /// product (single rows: 5.3–6.2 vs 2.2–2.4 GFLOP/s at 1 × 32000 × 512; a one-sentence
+    /// beam of 4 on the base-shaped model went from 0.69x to 0.97x CTranslate2's speed on one
+    /// thread). From five rows on OpenBLAS's sgemm stays, because the parity tests against
+    /// CTranslate2 hinge on its summation order: this kernel for every batch size (and a
+    /// prepacked one with one FMA chain per output, faster than OpenBLAS at 32–128 rows:
+    /// 47–59 vs 38–42 GFLOP/s at 32 × 32000 × 512) flips a near-tie of the NLLB fixture's
+    /// beam search; up to four (and up to eight) rows keeps every parity test green.
     public static func prefersInPlaceProduct(m: Int, n: Int, k: Int) -> Bool {
-        available && m == 1
+        available && m <= 4
     }
 
     /// Runs `body(n0, n1)` over `0..<n` cut into up to `threads` column ranges (multiples of
