@@ -36,6 +36,9 @@ public enum BLAS {
         if transposeB && beta == 0 && Kernels.prefersInPlaceProduct(m: m, n: n, k: k) {
             Kernels.sgemmNT(a.baseAddress!, b.baseAddress!, c.baseAddress!, m: m, n: n, k: k, threads: threads)
             if alpha != 1 { for i in 0..<(m * n) { c[i] *= alpha } }
+        } else if transposeB && beta == 0 && alpha == 1 && OpenBLASOrder.rows.contains(m) && m * n * k > smallMatrixWork,
+                  let blocking = OpenBLASOrder.blocking {
+            OpenBLASOrder.product(a.baseAddress!, b.baseAddress!, c.baseAddress!, m: m, n: n, k: k, threads: threads, blocking: blocking)
         } else if m == 1 {
             // y = op(B)ᵀ-shaped product: with B stored N×K (transposed) y = B·x, else y = Bᵀ·x.
             cblas_sgemv(

@@ -69,6 +69,31 @@ final class BLASTests: XCTestCase {
         zip(x.storage, y.storage).filter { $0.bitPattern != $1.bitPattern }.count
     }
 
+    /// Where the chain kernel stands in for OpenBLAS (5–64 rows, above the small-matrix
+    /// size), products equal OpenBLAS's own bit for bit, at every row count and with k
+    /// lengths whose blocks differ.
+    func testChainKernelProductsEqualOpenBLAS() throws {
+        guard let blocking = OpenBLASOrder.blocking else {
+            throw XCTSkip("the chain kernel does not reproduce OpenBLAS on this CPU (or no AVX-512): OpenBLAS is used")
+        }
+        let before = BLAS.threads
+        defer { BLAS.setThreads(before) }
+        var seed: UInt64 = 19
+        for (m, k, n) in [(5, 512, 1536), (16, 512, 2048), (17, 2048, 512), (33, 1000, 300), (64, 512, 32000 / 8), (47, 4096, 100)] {
+            let a = random([m, k], seed: &seed)
+            let bt = random([n, k], seed: &seed)
+            var reference = [Float](repeating: 0, count: m * n)
+            openblas_set_num_threads(1)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k), 1, a.storage, Int32(k), bt.storage, Int32(k), 0, &reference, Int32(n))
+            for threads in [1, 2] {
+                BLAS.setThreads(threads)
+                let product = a.matmul(bt, transposeOther: true)
+                XCTAssertEqual(zip(product.storage, reference).filter { $0.bitPattern != $1.bitPattern }.count, 0,
+                               "\(m)×\(k)·(\(n)×\(k))ᵀ on \(threads) threads, blocks of \(blocking.q) (unit \(blocking.unit))")
+            }
+        }
+    }
+
     /// Products big enough to be cut into column ranges (one OpenBLAS call per helper)
     /// give bit for bit what one call gives: outputs never depend on the thread count.
     func testColumnSplitProductsEqualTheOneThreadProduct() {
