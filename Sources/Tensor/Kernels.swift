@@ -15,10 +15,10 @@ public enum Kernels {
     /// product (single rows: 5.3–6.2 vs 2.2–2.4 GFLOP/s at 1 × 32000 × 512; a one-sentence
     /// beam of 4 on the base-shaped model went from 0.69x to 0.97x CTranslate2's speed on one
     /// thread). From five rows on OpenBLAS's sgemm stays, because the parity tests against
-    /// CTranslate2 hinge on its summation order: this kernel for every batch size (and a
-    /// prepacked one with one FMA chain per output, faster than OpenBLAS at 32–128 rows:
-    /// 47–59 vs 38–42 GFLOP/s at 32 × 32000 × 512) flips a near-tie of the NLLB fixture's
-    /// beam search; up to four (and up to eight) rows keeps every parity test green.
+    /// CTranslate2 hinge on its summation order: this kernel for every batch size flips a
+    /// near-tie of the NLLB fixture's beam search; up to four (and up to eight) rows keeps
+    /// every parity test green. From five to 64 rows `OpenBLASOrder`'s chain kernel, which
+    /// sums exactly as OpenBLAS does, replaces OpenBLAS where that was verified.
     public static func prefersInPlaceProduct(m: Int, n: Int, k: Int) -> Bool {
         available && m <= 4
     }

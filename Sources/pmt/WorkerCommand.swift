@@ -123,7 +123,11 @@ final class SignalStop {
                     worker?.stop()
                 } else {
                     worker?.releaseHeldJobs()
-                    exit(0)
+                    // The job threads are still translating: exit's clean-up (library
+                    // destructors, OpenBLAS's buffers among them) would free memory under
+                    // them and crash the process, so leave without it.
+                    fflush(nil)
+                    _exit(0)
                 }
             }
             source.resume()
