@@ -8,3 +8,21 @@ int pmt_cpu_has_avx2_fma(void) {
     return 0;
 #endif
 }
+
+int pmt_cpu_has_avx512_vnni(void) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vnni");
+#else
+    return 0;
+#endif
+}
+
+int pmt_cpu_has_avx512f(void) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f");
+#else
+    return 0;
+#endif
+}

@@ -175,15 +175,6 @@ static void igemm_vnni(const int8_t *qx, const float *sx, const int8_t *qw, cons
 #pragma clang attribute pop
 #endif
 
-int pmt_cpu_has_avx512_vnni(void) {
-#if defined(__x86_64__)
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vnni");
-#else
-    return 0;
-#endif
-}
-
 void pmt_igemm_nt(const int8_t *qx, const float *sx, const int8_t *qw, const float *sw, const int32_t *wsum,
                   long ldq, float *y, long ldy, long m, long n0, long n1, int vnni) {
 #if defined(__x86_64__)

@@ -16,6 +16,8 @@ static inline long next_block(long rest, long q, long unit) {
 void pmt_transpose(const float *x, long rows, long columns, long ldx, float *t, long ldt) {
     for (long i = 0; i < rows; i++)
         for (long p = 0; p < columns; p++) t[p * ldt + i] = x[i * ldx + p];
+    for (long p = 0; p < columns; p++)
+        for (long i = rows; i < ldt; i++) t[p * ldt + i] = 0;
 }
 
 #if defined(__x86_64__)
@@ -73,12 +75,3 @@ void pmt_sgemm_chain(const float *xT, long ldt, const float *w, long ldw, float 
 
 #pragma clang attribute pop
 #endif
-
-int pmt_cpu_has_avx512f(void) {
-#if defined(__x86_64__)
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f");
-#else
-    return 0;
-#endif
-}

@@ -13,9 +13,12 @@ public enum BLAS {
     /// The size up to which OpenBLAS may choose its small-matrix kernels (M·N·K ≤ 100³).
     static let smallMatrixWork = 1_000_000
 
+    /// Set once: OpenBLAS never gets more than one thread.
+    static let keepOpenBLASSingleThreaded: Void = openblas_set_num_threads(1)
+
     /// Threads one product may use.
     public static func setThreads(_ count: Int) {
-        openblas_set_num_threads(1)
+        keepOpenBLASSingleThreaded
         configuredThreads.store(max(1, count), ordering: .relaxed)
     }
 

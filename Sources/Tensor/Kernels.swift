@@ -9,27 +9,24 @@ public enum Kernels {
     static let vnni = pmt_cpu_has_avx512_vnni() != 0 && getenv("PMT_DISABLE_VNNI") == nil
 
     /// Whether y = x·wᵀ ([m × k] · [n × k]ᵀ) goes to `pmt_sgemm_nt`, which reads the weights
-    /// in place, rather than to OpenBLAS. Up to four rows do (greedy decoding of one
-    /// sentence, a one-sentence beam of 4, the last hypotheses of a batch): OpenBLAS packs
-    /// the whole weight matrix on every call, which at these sizes costs more than the
-    /// product (single rows: 5.3–6.2 vs 2.2–2.4 GFLOP/s at 1 × 32000 × 512; a one-sentence
-    /// beam of 4 on the base-shaped model went from 0.69x to 0.97x CTranslate2's speed on one
-    /// thread). From five rows on OpenBLAS's sgemm stays, because the parity tests against
-    /// CTranslate2 hinge on its summation order: this kernel for every batch size flips a
-    /// near-tie of the NLLB fixture's beam search; up to four (and up to eight) rows keeps
-    /// every parity test green. From five to 64 rows `OpenBLASOrder`'s chain kernel, which
-    /// sums exactly as OpenBLAS does, replaces OpenBLAS where that was verified.
+    /// in place, rather than to OpenBLAS, which packs the whole weight matrix on every call.
+    /// Up to four rows do (greedy on one sentence, a one-sentence beam of 4, the last
+    /// hypotheses of a batch): 5.3–6.2 vs 2.2–2.4 GFLOP/s at 1 × 32000 × 512. The kernel
+    /// sums in its own order, and for every row count that flips a near-tie of the NLLB
+    /// fixture's CTranslate2 parity; up to four rows keeps every parity test green. From five
+    /// rows the sums are OpenBLAS's (`OpenBLASOrder` or OpenBLAS itself).
     public static func prefersInPlaceProduct(m: Int, n: Int, k: Int) -> Bool {
         available && m <= 4
     }
 
     /// Runs `body(n0, n1)` over `0..<n` cut into up to `threads` column ranges (multiples of
     /// `align`, the last one shorter), concurrently when there is more than one. A product
-    /// of `work` multiply-adds is cut only if it is at least `minimumWork`, and only into
-    /// ranges each worth more than `minimumPieceWork`.
-    static func splitColumns(_ n: Int, align: Int, threads: Int, work: Int, minimumWork: Int = 1 << 17,
-                             minimumPieceWork: Int = 0, _ body: (Int, Int) -> Void) {
-        var chunks = work >= minimumWork ? min(max(1, threads), max(1, n / align)) : 1
+    /// of `work` multiply-adds is cut only from 2¹⁷ on (below, handing half to a helper
+    /// costs more than it saves), and only into ranges each worth more than
+    /// `minimumPieceWork`.
+    static func splitColumns(_ n: Int, align: Int, threads: Int, work: Int, minimumPieceWork: Int = 0,
+                             _ body: (Int, Int) -> Void) {
+        var chunks = work >= 1 << 17 ? min(max(1, threads), max(1, n / align)) : 1
         func per(_ chunks: Int) -> Int { ((n + align - 1) / align + chunks - 1) / chunks * align }
         // The smallest range is the last: n - (chunks - 1) · per.
         while chunks > 1 && (n - (chunks - 1) * per(chunks)) * (work / n) <= minimumPieceWork { chunks -= 1 }

@@ -24,7 +24,7 @@ enum OpenBLASOrder {
 
     private static func find() -> Blocking? {
         guard Kernels.available, pmt_cpu_has_avx512f() != 0, getenv("PMT_DISABLE_CHAIN") == nil else { return nil }
-        openblas_set_num_threads(1)
+        BLAS.keepOpenBLASSingleThreaded
         // Above OpenBLAS's small-matrix size (100³), with remainders that tell blockings apart.
         let probes = [(13, 97, 1000), (40, 50, 2048), (33, 64, 512), (17, 36, 4096)]
         let cases = probes.map { m, n, k in (m, n, k, values(m * k, seed: UInt64(m * 31 + k)), values(n * k, seed: UInt64(n * 17 + k))) }
@@ -63,9 +63,9 @@ enum OpenBLASOrder {
     static func product(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
                         m: Int, n: Int, k: Int, threads: Int, blocking: Blocking) {
         let ldt = (m + 15) / 16 * 16
-        var transposed = [Float](repeating: 0, count: k * ldt)
-        transposed.withUnsafeMutableBufferPointer { t in
+        let transposed = [Float](unsafeUninitializedCapacity: k * ldt) { t, initialized in
             pmt_transpose(x, m, k, k, t.baseAddress!, ldt)
+            initialized = k * ldt
         }
         transposed.withUnsafeBufferPointer { t in
             Kernels.splitColumns(n, align: 48, threads: threads, work: m * n * k) { n0, n1 in

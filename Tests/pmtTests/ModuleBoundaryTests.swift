@@ -5,7 +5,7 @@ import XCTest
 /// import compile when build order happens to allow it, so the arrows are enforced here.
 final class ModuleBoundaryTests: XCTestCase {
     /// DESIGN.md's arrows ("may import"); a module may also import what those reach.
-    /// CKernels is the C kernel target of the speed issue (AVX2 int8 and single-row products,
+    /// CKernels is the C target of the speed issue (product kernels, the helper-thread pool,
     /// allocator settings): it sits beside CBLAS, under Tensor only.
     static let arrows: [String: [String]] = [
         "CBLAS": [], "CKernels": [], "CSQLite": [], "CPostgres": [], "ICUShim": [],

@@ -33,11 +33,11 @@ void pmt_row_sums(const int8_t *q, long rows, long ldq, int32_t *sums);
 int pmt_cpu_has_avx512_vnni(void);
 
 /// t[p][i] = x[i][p] for rows [0, rows) and columns [0, columns) of x (leading dimensions
-/// ldx and ldt).
+/// ldx and ldt); the lanes [rows, ldt) of each row of t are set to 0.
 void pmt_transpose(const float *x, long rows, long columns, long ldx, float *t, long ldt);
 
 /// y[i][j] = Σ_k x[i][k] · w[j][k] for rows [0, m) and columns [n0, n1), x given transposed
-/// (xT [k × ldt], ldt ≥ m rounded up to 16, the padding lanes any value): one FMA chain per
+/// (xT [k × ldt], ldt ≥ m rounded up to 16, as `pmt_transpose` writes it): one FMA chain per
 /// output over k in blocks of q (a remainder between q and 2q halved, rounded up to unit),
 /// the blocks added in order onto a zeroed y. AVX-512F only (`pmt_cpu_has_avx512f`).
 void pmt_sgemm_chain(const float *xT, long ldt, const float *w, long ldw, float *y, long ldy,
